@@ -1,0 +1,80 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import type { AppDeps } from './deps.ts';
+import { installContext } from './http/context.ts';
+import { installErrorHandler } from './http/errors.ts';
+import { installMetrics } from './http/metrics.ts';
+import { accessRoutes } from './modules/access/access.routes.ts';
+import { AccessService } from './modules/access/access.service.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
+import { PeopleService } from './modules/people/people.service.ts';
+import { UsersService } from './modules/people/users.service.ts';
+import { GridService } from './modules/structure/grid.service.ts';
+import { OrganisationService } from './modules/structure/organisation.service.ts';
+import { homePage } from './modules/home/home.routes.ts';
+import { structureRoutes } from './modules/structure/structure.routes.ts';
+import { StructureService } from './modules/structure/structure.service.ts';
+import { GridLocatorCache } from './modules/structure/locator.cache.ts';
+
+export interface BuildAppOptions {
+  logger?: boolean | { level: string };
+}
+
+/** Builds the Fastify app from the modules; the caller owns the database and closes it. */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 8 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'dualgrid API', version: '0.1.0', description: 'Dual-grid grassroots governance (双网格基层治理). Errors: { error: { code, message, details } }.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'dg_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+
+  const access = new AccessService(deps);
+  const locator = new GridLocatorCache(deps.db);
+  const structure = new StructureService(deps, locator);
+  const grids = new GridService(deps, structure);
+  const organisation = new OrganisationService(deps, structure);
+  const people = new PeopleService(deps);
+  const users = new UsersService(deps);
+  installContext(app, access);
+  installMetrics(app);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return { status: 'ready', engine: deps.engine };
+    } catch {
+      return reply.code(503).send({ error: { code: 'NOT_READY', message: 'The database is not reachable.', details: null } });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(accessRoutes(access, deps.config.secureCookies));
+  await app.register(auditRoutes(deps));
+  await app.register(structureRoutes(structure, grids, organisation));
+  await app.register(peopleRoutes(people, users));
+  await app.register(homePage());
+  return app;
+}

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite in dataDir is used. */
+  databaseUrl: string | null;
+  /** Folder for embedded data, keys and uploaded files. */
+  dataDir: string;
+  /** 32-byte key for encrypting and hashing personal information (PIPL); never stored in the database. */
+  piiKey: Buffer;
+  /** Load the demo town on the first start of an empty database. */
+  demoOnEmpty: boolean;
+  sessionTtlHours: number;
+  /** Secure flag on session cookies; on behind HTTPS in production. */
+  secureCookies: boolean;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/** Reads the PII key from env, or from a key file beside the data (created once for embedded installs). */
+function loadPiiKey(env: Env, dataDir: string, embedded: boolean): Buffer {
+  const fromEnv = env.DUALGRID_PII_KEY;
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length !== 32) throw new Error('DUALGRID_PII_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+    return key;
+  }
+  const keyFile = env.DUALGRID_PII_KEY_FILE ?? join(dataDir, 'pii.key');
+  if (existsSync(keyFile)) return Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+  if (!embedded) {
+    throw new Error('Set DUALGRID_PII_KEY (or DUALGRID_PII_KEY_FILE) when using PostgreSQL: every app copy must share the key');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
+  return key;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(env.DUALGRID_DATA_DIR ?? './data');
+  const databaseUrl = env.DATABASE_URL || null;
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    piiKey: loadPiiKey(env, dataDir, databaseUrl === null),
+    demoOnEmpty: !parseBool(env.DUALGRID_NO_DEMO, false),
+    sessionTtlHours: Number(env.DUALGRID_SESSION_TTL_HOURS ?? 12),
+    secureCookies: parseBool(env.DUALGRID_SECURE_COOKIES, false),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,24 @@
+import { AppError } from './errors.ts';
+
+/** Opaque keyset cursors: the last row's sort key, base64url-encoded, so pages stay stable under inserts. */
+export function encodeCursor(key: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): (string | number)[] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.every((v) => typeof v === 'string' || typeof v === 'number')) return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('INVALID_CURSOR');
+}
+
+/** Cuts one extra fetched row off a page and makes the next cursor from the last row kept. */
+export function page<T>(rows: T[], limit: number, keyOf: (row: T) => (string | number)[]) {
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { items, nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

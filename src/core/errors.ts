@@ -1,0 +1,45 @@
+/** The catalogue of errors the API may return: a stable code, an HTTP status and a safe message. */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  INVALID_CURSOR: { status: 400, message: 'The cursor is not valid; start again from the first page.' },
+  INVALID_GEOJSON: { status: 400, message: 'The GeoJSON is not valid.' },
+  INVALID_CODE: { status: 400, message: 'The division or grid code is not valid.' },
+  INVALID_HIERARCHY: { status: 400, message: 'That node cannot be placed there in the tree.' },
+  IMPORT_FAILED: { status: 400, message: 'The import has errors; nothing was imported.' },
+  UNAUTHENTICATED: { status: 401, message: 'Please log in.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password.' },
+  FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  NODE_IN_USE: { status: 409, message: 'The node is referred to by other data; retire it instead of deleting it.' },
+  RETIRED: { status: 409, message: 'The node is retired and cannot be changed.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The upload is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'That file type is not accepted.' },
+  ACCOUNT_LOCKED: { status: 423, message: 'The account is locked after repeated failed logins; try again later.' },
+  LOGIN_THROTTLED: { status: 429, message: 'Too many failed logins; wait a moment and try again.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. Quote the request id when reporting it.' },
+  NOT_READY: { status: 503, message: 'The service is not ready.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
+export const forbidden = (why?: string) => new AppError('FORBIDDEN', why);
+
+/** A refusal: 401 for an anonymous caller (log in first), 403 for a known one without the right. */
+export const denied = (actor: unknown, why?: string) => (actor ? forbidden(why) : new AppError('UNAUTHENTICATED'));

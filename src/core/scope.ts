@@ -1,0 +1,56 @@
+import type { Role } from '../db/schema.ts';
+
+/** One active role of a user, with the tree path of the node it is scoped to. */
+export interface Assignment {
+  id: number;
+  role: Role;
+  nodeId: number;
+  nodePath: string;
+  boardId: number | null;
+  postId: number | null;
+  departmentId: number | null;
+  buildingId: number | null;
+  unitId: number | null;
+  abSlot: 'A' | 'B' | null;
+  employment: 'full_time' | 'part_time' | null;
+}
+
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  assignments: Assignment[];
+  via: 'session' | 'token';
+}
+
+/** The caller of one request: who (maybe nobody), from where, and under which request id for the audit trail. */
+export interface RequestContext {
+  actor: Actor | null;
+  ip: string;
+  requestId: string;
+}
+
+/** True when the actor holds one of `roles` on `path` or on an ancestor of it. */
+export function holdsOn(actor: Actor | null, roles: readonly Role[], path: string): boolean {
+  return !!actor?.assignments.some((a) => roles.includes(a.role) && path.startsWith(a.nodePath));
+}
+
+export function holdsAny(actor: Actor | null, roles: readonly Role[]): boolean {
+  return !!actor?.assignments.some((a) => roles.includes(a.role));
+}
+
+/** The smallest set of tree-path prefixes the actor reaches with any of `roles` (nested ones dropped). */
+export function prefixesFor(actor: Actor | null, roles: readonly Role[]): string[] {
+  const paths = [...new Set((actor?.assignments ?? []).filter((a) => roles.includes(a.role)).map((a) => a.nodePath))].sort();
+  return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+export function assignmentsWith(actor: Actor | null, roles: readonly Role[]): Assignment[] {
+  return (actor?.assignments ?? []).filter((a) => roles.includes(a.role));
+}
+
+/** The actor for CLI commands and the demo loader: an administrator over the whole tree, audited as "system". */
+export function systemContext(requestId = 'system'): RequestContext {
+  const root: Assignment = { id: 0, role: 'admin', nodeId: 0, nodePath: '/', boardId: null, postId: null, departmentId: null, buildingId: null, unitId: null, abSlot: null, employment: null };
+  return { actor: { userId: 0, username: 'system', displayName: 'system', assignments: [root], via: 'token' }, ip: 'local', requestId };
+}

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError, notFound } from '../../core/errors.ts';
+import type { Actor, RequestContext } from '../../core/scope.ts';
+import { afterFailure, checkThrottle } from '../../core/throttle.ts';
+import type { AppDeps } from '../../deps.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import * as repo from './access.repository.ts';
+import { verifyPassword } from './passwords.ts';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+const newSecret = () => randomBytes(32).toString('base64url');
+
+export class AccessService {
+  constructor(private readonly deps: AppDeps) {}
+
+  /** Checks a password under the failed-login throttle; returns a session token to set as a cookie. */
+  async login(username: string, password: string, ctx: RequestContext, userAgent: string | null) {
+    const { db } = this.deps;
+    const key = username.trim().toLowerCase();
+    const now = new Date();
+    const throttle = await repo.getThrottle(db, key);
+    const state = throttle ? { failures: throttle.failures, lastFailureAt: throttle.last_failure_at, lockedUntil: throttle.locked_until } : null;
+    const decision = checkThrottle(state, now);
+    if (!decision.allowed) throw new AppError(decision.code, undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+
+    const user = await repo.findUserByUsername(db, key);
+    const ok = await verifyPassword(user?.password_hash ?? null, password);
+    if (!ok || !user || user.status !== 'active') {
+      const next = afterFailure(state, now);
+      await db.transaction().execute(async (trx) => {
+        await repo.putThrottle(trx, key, next.failures, next.lastFailureAt, next.lockedUntil);
+        await appendAudit(trx, ctx, { action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null, details: { username: key, failures: next.failures } });
+      });
+      if (next.lockedUntil) throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.ceil((next.lockedUntil.getTime() - now.getTime()) / 1000) });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const token = newSecret();
+    const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3600_000);
+    await db.transaction().execute(async (trx) => {
+      await repo.clearThrottle(trx, key);
+      await repo.insertSession(trx, { id: sha256(token), userId: user.id, expiresAt, ip: ctx.ip, userAgent });
+      await appendAudit(trx, { ...ctx, actor: { userId: user.id, username: user.username, displayName: user.display_name, assignments: [], via: 'session' } }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
+    });
+    return { token, expiresAt, actor: await this.actorFor(user.id, 'session') };
+  }
+
+  async logout(sessionToken: string | undefined, ctx: RequestContext): Promise<void> {
+    if (!sessionToken) return;
+    await this.deps.db.transaction().execute(async (trx) => {
+      await repo.deleteSession(trx, sha256(sessionToken));
+      if (ctx.actor) await appendAudit(trx, ctx, { action: 'auth.logout', subjectType: 'user', subjectId: ctx.actor.userId });
+    });
+  }
+
+  /** Resolves the caller from a session cookie or a bearer token; null for anonymous or stale credentials. */
+  async resolve(sessionToken: string | undefined, bearer: string | undefined): Promise<Actor | null> {
+    const { db } = this.deps;
+    if (bearer) {
+      const token = await repo.findLiveToken(db, sha256(bearer));
+      if (!token) return null;
+      await repo.touchToken(db, token.id);
+      return this.actorFor(token.user_id, 'token');
+    }
+    if (sessionToken) {
+      const session = await repo.findLiveSession(db, sha256(sessionToken));
+      return session ? this.actorFor(session.user_id, 'session') : null;
+    }
+    return null;
+  }
+
+  private async actorFor(userId: number, via: Actor['via']): Promise<Actor | null> {
+    const user = await repo.findUserById(this.deps.db, userId);
+    if (!user || user.status !== 'active') return null;
+    const assignments = await repo.loadAssignments(this.deps.db, userId);
+    return { userId, username: user.username, displayName: user.display_name, assignments, via };
+  }
+
+  async createToken(ctx: RequestContext, name: string) {
+    const actor = requireActor(ctx);
+    const secret = `dg_${newSecret()}`;
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const created = await repo.insertToken(trx, actor.userId, name, sha256(secret));
+      await appendAudit(trx, ctx, { action: 'token.create', subjectType: 'api_token', subjectId: created.id, details: { name } });
+      return created;
+    });
+    return { ...row, token: secret };
+  }
+
+  listTokens(ctx: RequestContext) {
+    return repo.listTokens(this.deps.db, requireActor(ctx).userId);
+  }
+
+  async revokeToken(ctx: RequestContext, id: number): Promise<void> {
+    const actor = requireActor(ctx);
+    await this.deps.db.transaction().execute(async (trx) => {
+      const result = await repo.revokeToken(trx, actor.userId, id);
+      if (Number(result.numUpdatedRows) === 0) throw notFound('The token');
+      await appendAudit(trx, ctx, { action: 'token.revoke', subjectType: 'api_token', subjectId: id });
+    });
+  }
+}
+
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+  return ctx.actor;
+}

@@ -1,0 +1,49 @@
+import { denied } from '../../core/errors.ts';
+import { type Actor, assignmentsWith, holdsOn, prefixesFor } from '../../core/scope.ts';
+import type { Role } from '../../db/schema.ts';
+
+/**
+ * Residents' personal information under PIPL: only the staff who serve a grid see its people, always
+ * masked; the few roles that must call or identify someone may reveal a number, and each reveal is audited.
+ * Departments, boards, posts, volunteers, merchants and mediators see no resident data through this area.
+ */
+const READERS: readonly Role[] = ['admin', 'centre_operator', 'community_staff', 'grid_chief', 'grid_worker'];
+const EDITORS: readonly Role[] = ['admin', 'community_staff', 'grid_chief', 'grid_worker'];
+const HEADS: readonly Role[] = ['building_head', 'unit_head'];
+export const REVEALERS: Record<'phone' | 'id_number', readonly Role[]> = {
+  phone: ['admin', 'centre_operator', 'community_staff', 'grid_chief', 'grid_worker'],
+  id_number: ['admin', 'community_staff'],
+};
+
+export interface ResidentScope {
+  prefixes: string[];
+  buildingIds: number[];
+  unitIds: number[];
+}
+
+/** Where the actor may read residents: tree prefixes, plus the buildings or units they head. */
+export function residentReadScope(actor: Actor | null): ResidentScope {
+  const heads = assignmentsWith(actor, HEADS);
+  const scope = {
+    prefixes: prefixesFor(actor, READERS),
+    buildingIds: heads.filter((a) => a.role === 'building_head' && a.buildingId !== null).map((a) => a.buildingId as number), // filtered non-null above
+    unitIds: heads.filter((a) => a.role === 'unit_head' && a.unitId !== null).map((a) => a.unitId as number), // filtered non-null above
+  };
+  if (scope.prefixes.length + scope.buildingIds.length + scope.unitIds.length === 0) throw denied(actor, 'Your roles give no access to residents’ information.');
+  return scope;
+}
+
+export function mayReadResident(actor: Actor | null, r: { gridPath: string; buildingId: number | null; unitId: number | null }): boolean {
+  if (holdsOn(actor, READERS, r.gridPath)) return true;
+  return assignmentsWith(actor, HEADS).some((a) => (a.role === 'building_head' && a.buildingId !== null && a.buildingId === r.buildingId) || (a.role === 'unit_head' && a.unitId !== null && a.unitId === r.unitId));
+}
+
+export function assertMayEditResidents(actor: Actor | null, gridPath: string): void {
+  if (!holdsOn(actor, EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may record or change its residents.');
+}
+
+export function assertMayReveal(actor: Actor | null, field: 'phone' | 'id_number', gridPath: string): void {
+  if (!holdsOn(actor, REVEALERS[field], gridPath)) {
+    throw denied(actor, field === 'phone' ? 'Your role may not see full phone numbers here.' : 'Your role may not see full ID numbers.');
+  }
+}

@@ -1,0 +1,41 @@
+import { denied } from '../../core/errors.ts';
+import { type Actor, assignmentsWith, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import type { Role } from '../../db/schema.ts';
+
+/**
+ * Who may do what with the governed structure. The tree itself (names, codes, boundaries, aggregate
+ * counts) is public, as on a building's QR code; what lies inside grids is for staff in scope.
+ */
+const TREE_EDITORS: readonly Role[] = ['admin'];
+const GRID_STAFF: readonly Role[] = ['admin', 'centre_operator', 'community_staff', 'grid_chief', 'grid_worker'];
+const GRID_EDITORS: readonly Role[] = ['admin', 'community_staff', 'grid_chief', 'grid_worker'];
+const STAFF: readonly Role[] = ['admin', 'centre_operator', 'board_lead', 'post_handler', 'department_handler', 'community_staff',
+  'grid_chief', 'grid_worker', 'building_head', 'unit_head', 'volunteer', 'mediator'];
+
+export function assertMayEditTree(actor: Actor | null, path: string): void {
+  if (!holdsOn(actor, TREE_EDITORS, path)) throw denied(actor, 'Only an administrator of this part of the tree may change it.');
+}
+
+/** Buildings, units and households of a grid: its staff, and a building or unit head for their own building. */
+export const isGridStaff = (actor: Actor | null, gridPath: string) => holdsOn(actor, GRID_STAFF, gridPath);
+
+export function assertMayReadGridContents(actor: Actor | null, gridPath: string, buildingId?: number | null): void {
+  if (isGridStaff(actor, gridPath)) return;
+  // Unit heads' assignments carry their building too, so one comparison serves both roles.
+  if (buildingId != null && assignmentsWith(actor, ['building_head', 'unit_head']).some((a) => a.buildingId === buildingId)) return;
+  throw denied(actor, 'Only the staff of this grid may see what is inside it.');
+}
+
+export function assertMayEditGridContents(actor: Actor | null, gridPath: string): void {
+  if (!holdsOn(actor, GRID_EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may change what is inside it.');
+}
+
+export function groupReadScope(actor: Actor | null): string[] {
+  const prefixes = prefixesFor(actor, GRID_STAFF);
+  if (prefixes.length === 0) throw denied(actor, 'Only grid and centre staff may list online groups.');
+  return prefixes;
+}
+
+export function assertMayReadOrganisation(actor: Actor | null): void {
+  if (!holdsAny(actor, STAFF)) throw denied(actor, 'Only staff may see the centre organisation.');
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { PiiVault } from '../../src/core/pii.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { createTestDatabase, type TestDatabase } from './engine.ts';
+
+export const TEST_PII_KEY = randomBytes(32);
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: AppDeps;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A real app over a real database (PGlite or PostgreSQL), driven with app.inject. */
+export async function createTestApp(options: { database?: TestDatabase; piiKey?: Buffer } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1' }), databaseUrl: database.url };
+  const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey) };
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app, deps, database,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.destroy();
+    },
+  };
+}
+
+/** Logs in over HTTP and returns the session cookie header for later requests. */
+export async function login(app: FastifyInstance, username: string, password: string): Promise<Record<string, string>> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'dg_session');
+  if (!cookie) throw new Error('no session cookie');
+  return { cookie: `dg_session=${cookie.value}` };
+}
+
+export const body = <T = Record<string, unknown>>(res: LightMyRequestResponse): T => res.json() as T; // tests read JSON shapes they assert on next
+
+export function expectError(res: LightMyRequestResponse, status: number, code: string): void {
+  if (res.statusCode !== status || res.json().error?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${res.statusCode} ${res.body}`);
+  }
+}

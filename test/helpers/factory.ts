@@ -1,0 +1,77 @@
+import type { Polygon } from 'geojson';
+import { systemContext } from '../../src/core/scope.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import { hashPassword } from '../../src/modules/access/passwords.ts';
+import type { roleBody } from '../../src/modules/people/people.schema.ts';
+import { PeopleService } from '../../src/modules/people/people.service.ts';
+import { UsersService } from '../../src/modules/people/users.service.ts';
+import * as structureRepo from '../../src/modules/structure/structure.repository.ts';
+import { GridLocatorCache } from '../../src/modules/structure/locator.cache.ts';
+import { StructureService } from '../../src/modules/structure/structure.service.ts';
+import type { z } from 'zod';
+
+export const PASSWORD = 'test-password-1';
+
+/** A lng/lat rectangle as a closed counter-clockwise GeoJSON polygon. */
+export function rect(minLng: number, minLat: number, maxLng: number, maxLat: number): Polygon {
+  return { type: 'Polygon', coordinates: [[[minLng, minLat], [maxLng, minLat], [maxLng, maxLat], [minLng, maxLat], [minLng, minLat]]] };
+}
+
+/**
+ * A small town built through the services: district → town → communities c1 (grids g11, g12) and c2
+ * (grid g21), boundaries 0.01° wide around Chongqing, a building with households and residents, a board,
+ * a post, a joint-duty post, and one account per role that tests need.
+ */
+export async function seedTown(deps: AppDeps) {
+  const ctx = systemContext();
+  const locator = new GridLocatorCache(deps.db);
+  const structure = new StructureService(deps, locator);
+  const users = new UsersService(deps);
+  const people = new PeopleService(deps);
+  const passwordHash = await hashPassword(PASSWORD);
+
+  return deps.db.transaction().execute(async (trx) => {
+    const node = (parentId: number | null, level: 'district' | 'town' | 'community' | 'grid', code: string, name: string, boundary?: Polygon) =>
+      structure.createNodeIn(trx, ctx, { parentId, level, code, name, boundary: boundary ?? null });
+    const district = await node(null, 'district', '500105000000', '江北区');
+    const town = await node(district.id, 'town', '500105004000', '观音桥街道', rect(106.5, 29.5, 106.53, 29.52));
+    const c1 = await node(town.id, 'community', '500105004001', '花园社区', rect(106.5, 29.5, 106.52, 29.52));
+    const c2 = await node(town.id, 'community', '500105004002', '建新社区', rect(106.52, 29.5, 106.53, 29.52));
+    const g11 = await node(c1.id, 'grid', '500105004001001', '花园1网格', rect(106.5, 29.5, 106.51, 29.52));
+    const g12 = await node(c1.id, 'grid', '500105004001002', '花园2网格', rect(106.51, 29.5, 106.52, 29.52));
+    const g21 = await node(c2.id, 'grid', '500105004002001', '建新1网格', rect(106.52, 29.5, 106.53, 29.52));
+    const board = await structureRepo.insertBoard(trx, town.id, 'safety_law', '平安法治');
+    const post = await structureRepo.insertPost(trx, board.id, '交通巡逻岗');
+    const police = await structureRepo.insertDepartment(trx, { nodeId: town.id, name: '观音桥派出所', kind: 'joint_duty', jointDutyType: 'police_station', boardId: board.id });
+    const building = await structureRepo.insertBuilding(trx, { gridId: g11.id, name: '1栋', address: '花园路1号1栋', lng: 106.505, lat: 29.51 });
+    const unit = await structureRepo.insertUnit(trx, building.id, '1单元');
+    const h1 = await structureRepo.insertHousehold(trx, { gridId: g11.id, buildingId: building.id, unitId: unit.id, room: '101', population: 3 });
+    const h2 = await structureRepo.insertHousehold(trx, { gridId: g12.id, buildingId: null, unitId: null, room: '201', population: 2 });
+    const h3 = await structureRepo.insertHousehold(trx, { gridId: g21.id, buildingId: null, unitId: null, room: '301', population: 4 });
+    await structureRepo.insertGroup(trx, { gridId: g11.id, platform: 'wecom', externalId: 'wrG11', name: '花园1网格群' });
+
+    const resident = (gridId: number, householdId: number, name: string, phone: string, idNumber: string) =>
+      people.createResidentIn(trx, ctx, { gridId, householdId, name, gender: 'M', birthDate: '1950-03-07', phone, idNumber });
+    const r11 = await resident(g11.id, h1.id, '王建国', '13812345678', '11010519491231002X');
+    const r12 = await resident(g12.id, h2.id, '李秀英', '13987654321', '110105195003070019');
+    const r21 = await resident(g21.id, h3.id, '张伟', '13700001111', '500105198001010019');
+
+    const user = (username: string, displayName: string, roles: z.infer<typeof roleBody>[]) =>
+      users.createIn(trx, ctx, { username, displayName, phone: null, roles, passwordHash });
+    const ids = {
+      admin: await user('t_admin', '管理员', [{ role: 'admin', nodeId: town.id }]),
+      centre: await user('t_centre', '中心值班员', [{ role: 'centre_operator', nodeId: town.id }]),
+      staff1: await user('t_staff1', '花园社区干部', [{ role: 'community_staff', nodeId: c1.id }, { role: 'grid_chief', nodeId: g11.id, abSlot: 'A' }]),
+      staff2: await user('t_staff2', '建新社区干部', [{ role: 'community_staff', nodeId: c2.id }]),
+      worker11: await user('t_worker11', '网格员甲', [{ role: 'grid_worker', nodeId: g11.id, employment: 'full_time' }]),
+      worker12: await user('t_worker12', '网格员乙', [{ role: 'grid_worker', nodeId: g12.id, employment: 'part_time' }]),
+      dept: await user('t_police', '派出所民警', [{ role: 'department_handler', departmentId: police.id }]),
+      post: await user('t_post', '交通岗', [{ role: 'post_handler', postId: post.id }]),
+      head: await user('t_head', '楼栋长', [{ role: 'building_head', buildingId: building.id }]),
+      volunteer: await user('t_volunteer', '志愿者', [{ role: 'volunteer', nodeId: g11.id }]),
+    };
+    return { district, town, c1, c2, g11, g12, g21, board, post, police, building, unit, households: { h1, h2, h3 }, residents: { r11, r12, r21 }, users: ids };
+  });
+}
+
+export type SeededTown = Awaited<ReturnType<typeof seedTown>>;
