@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idBirthDate, idGender, idNumberChecksum, isValidIdNumber } from './idcard.ts';
-import { Rng } from './demo/prng.ts';
+import { idNumberChecksum, isValidIdNumber } from './idcard.ts';
+import { Rng } from './prng.ts';
 
 describe('idNumberChecksum', () => {
   it('matches the published GB 11643-1999 example', () => {

@@ -32,7 +32,8 @@ export async function createTestDatabase(options: { pgliteDir?: string } = {}): 
     ...database,
     url,
     destroy: async () => {
-      await database.close();
+      // A test that already closed this handle (to reopen the same database) may call destroy() only to drop.
+      await database.close().catch(() => undefined);
       await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };

@@ -2,7 +2,7 @@
 import { BOARD_SPECS, DEMO_DISTRICT, DEMO_TOWN, DEPARTMENT_SPECS } from './catalog.ts';
 import { buildPeople } from './people.ts';
 import { PhoneAllocator } from './phone.ts';
-import { Rng, type SeedLike } from './prng.ts';
+import { Rng, type SeedLike } from '../prng.ts';
 import { buildResidents } from './residents.ts';
 import type { DemoTown } from './spec.ts';
 import { buildCommunities } from './structure.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idBirthDate, idGender, isValidIdNumber } from '../idcard.ts';
 import { makeIdNumber } from './idnumbers.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../prng.ts';
 
 describe('makeIdNumber', () => {
   it('embeds area, birth date and gender and never repeats', () => {

@@ -1,5 +1,5 @@
 import { idNumberChecksum } from '../idcard.ts';
-import { at, type Rng } from './prng.ts';
+import type { Rng } from '../prng.ts';
 
 /** A fresh ID number not yet in `used` (which it updates); birthDate is YYYY-MM-DD. */
 export function makeIdNumber(

@@ -1,6 +1,6 @@
 // Name pools for people, estates and streets, weighted so the demo reads like a real northwest-China town.
 import type { EstateType } from './spec.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../prng.ts';
 
 /** Common surnames with rough relative frequencies (per cent of the population). */
 export const SURNAMES: readonly (readonly [string, number])[] = [

@@ -2,7 +2,7 @@
 import { BOARD_SPECS, DEMO_DISTRICT, DEMO_TOWN, DEPARTMENT_SPECS } from './catalog.ts';
 import { personName } from './names.ts';
 import type { PhoneAllocator } from './phone.ts';
-import { at, type Rng } from './prng.ts';
+import { at, type Rng } from '../prng.ts';
 import type { ResidentAccountRole, ResidentsResult } from './residents.ts';
 import type { DemoCommunity, DemoPerson, DemoResident, DemoRole, DemoScope } from './spec.ts';
 

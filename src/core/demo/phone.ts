@@ -1,5 +1,5 @@
 // Mainland mobile numbers: real carrier segments so numbers look genuine, uniqueness tracked per town.
-import type { Rng } from './prng.ts';
+import type { Rng } from '../prng.ts';
 
 /** Three-digit number segments of China Mobile, China Unicom and China Telecom. */
 export const MOBILE_PREFIXES: readonly string[] = [

@@ -4,7 +4,7 @@ import { daysInMonth } from '../idcard.ts';
 import { makeIdNumber } from './idnumbers.ts';
 import { personName, pickSurname } from './names.ts';
 import type { PhoneAllocator } from './phone.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../prng.ts';
 import type { DemoCommunity, DemoResident } from './spec.ts';
 
 /** Ages are computed against this fixed date so the output never depends on the clock. */

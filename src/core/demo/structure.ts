@@ -1,7 +1,7 @@
 // Physical side of the town: communities, grids, buildings, units, households, online groups and micro-grids.
 import { ADDRESS_PREFIX, DEMO_TOWN } from './catalog.ts';
 import { estateName, STREETS } from './names.ts';
-import { at, type Rng } from './prng.ts';
+import { at, type Rng } from '../prng.ts';
 import type { DemoBuilding, DemoCommunity, DemoGrid, DemoHousehold, EstateType, GridKind } from './spec.ts';
 
 /** Physical grids per community, in community order (149 in all, like Baqiao). */

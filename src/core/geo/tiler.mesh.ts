@@ -1,5 +1,5 @@
 // Shared-vertex mesh behind tileTown: every edge is built once, so neighbouring rings can never gap or overlap.
-import type { Rng } from './prng.ts';
+import type { Rng } from '../prng.ts';
 
 export interface StripLayout {
   u0: number;

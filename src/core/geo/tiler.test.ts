@@ -3,7 +3,7 @@ import pointInPolygon from 'point-in-polygon-hao';
 import { describe, expect, it } from 'vitest';
 import { bbox, centroid, polygonArea, ringArea } from './area.ts';
 import { GridLocator, type LocatableGrid } from './locator.ts';
-import { mulberry32 } from './prng.ts';
+import { Rng } from '../prng.ts';
 import { type TileTownOptions, tileTown } from './tiler.ts';
 
 const XIAN: TileTownOptions = { seed: 20240601, bbox: [109.05, 34.25, 109.15, 34.33], gridsPerCommunity: [22, 19, 17, 20, 18, 16, 21, 16] };
@@ -122,7 +122,8 @@ describe('tileTown on the Xi’an demo town', () => {
   });
 
   it('puts 2,000 random town points in exactly one grid and one community', () => {
-    const random = mulberry32(99);
+    const rng = new Rng(99);
+    const random = () => rng.next();
     const [x0, y0, x1, y1] = XIAN.bbox;
     let checked = 0;
     while (checked < 2000) {

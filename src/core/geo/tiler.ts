@@ -1,6 +1,6 @@
 // Deterministic demo-town generator: community strips cut into rows of cells that tile the town exactly.
 import type { Polygon, Position } from 'geojson';
-import { createRng, type Rng } from './prng.ts';
+import { Rng } from '../prng.ts';
 import { buildMesh, must, type StripLayout, type TownLayout, type TownMesh, type Vertex } from './tiler.mesh.ts';
 
 export interface TileTownOptions {
@@ -170,7 +170,7 @@ function assembleTown(layout: TownLayout, mesh: TownMesh): TiledTown {
 /** Generates a demo town whose grids tile it exactly; rings are closed, counter-clockwise and simple. */
 export function tileTown(opts: TileTownOptions): TiledTown {
   validate(opts);
-  const rng = createRng(opts.seed);
+  const rng = new Rng(opts.seed);
   const layout = planLayout(opts, rng);
   const mesh = buildMesh(layout, opts.bbox, rng);
   return assembleTown(layout, mesh);

@@ -109,7 +109,8 @@ export function listUsersUnder(db: Kysely<DB>, prefixes: string[], q: { role?: R
           .innerJoin('nodes as n', 'n.id', 'r.node_id')
           .select('r.id')
           .whereRef('r.user_id', '=', 'u.id')
-          .where('r.ended_at', 'is', null)
+          // Ended roles keep a person visible to the administrators who managed them; a role filter means an active role.
+          .$if(q.role !== undefined || q.nodeId !== undefined, (w) => w.where('r.ended_at', 'is', null))
           .where((w) => w.or(prefixes.map((p) => w('n.path', 'like', `${p}%`))))
           .$if(q.role !== undefined, (w) => w.where('r.role', '=', q.role as Role)) // guarded by $if
           .$if(q.nodeId !== undefined, (w) => w.where('r.node_id', '=', q.nodeId as number)), // guarded by $if

@@ -70,7 +70,7 @@ export class AccessService {
 
   private async actorFor(userId: number, via: Actor['via']): Promise<Actor | null> {
     const user = await repo.findUserById(this.deps.db, userId);
-    if (!user || user.status !== 'active') return null;
+    if (user?.status !== 'active') return null;
     const assignments = await repo.loadAssignments(this.deps.db, userId);
     return { userId, username: user.username, displayName: user.display_name, assignments, via };
   }

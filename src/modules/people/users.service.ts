@@ -29,7 +29,8 @@ export class UsersService {
   async get(ctx: RequestContext, id: number) {
     const user = await access.findUserById(this.deps.db, id);
     const roles = (await this.rolesOf([id])).get(id) ?? [];
-    const paths = await this.deps.db.selectFrom('nodes').select('path').where('id', 'in', roles.length ? roles.map((r) => r.node_id) : [0]).execute();
+    // Ended roles count too: an administrator keeps sight of someone whose last role here they just ended.
+    const paths = await this.deps.db.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select('n.path').where('r.user_id', '=', id).execute();
     const prefixes = peopleScope(ctx.actor);
     if (!user || !paths.some((p) => prefixes.some((pre) => p.path.startsWith(pre)))) throw notFound(`User ${id}`);
     return { ...user, roles };

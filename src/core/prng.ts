@@ -1,4 +1,4 @@
-// Seeded, dependency-free PRNG (sfc32) so the demo town is identical for a seed on every machine.
+// Seeded PRNG (sfc32) so the demo town and its geometry are identical for a seed on every machine.
 
 export type SeedLike = number | string | bigint;
 
@@ -63,6 +63,21 @@ export class Rng {
   /** Uniform in [0, 1). */
   next(): number {
     return this.uint32() / 4294967296;
+  }
+
+  /** Uniform float in [min, max). */
+  range(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  /** Uniform float in [-amplitude, amplitude): symmetric noise around zero. */
+  jitter(amplitude: number): number {
+    return amplitude * (2 * this.next() - 1);
+  }
+
+  /** Uniform angle in [0, 2π), for random phases and directions. */
+  angle(): number {
+    return 2 * Math.PI * this.next();
   }
 
   /** Uniform integer in [min, max], both inclusive. */
