@@ -13,6 +13,7 @@ import { accessRoutes } from './modules/access/access.routes.ts';
 import { AccessService } from './modules/access/access.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
+import { portingRoutes } from './modules/porting/porting.routes.ts';
 import { PeopleService } from './modules/people/people.service.ts';
 import { UsersService } from './modules/people/users.service.ts';
 import { GridService } from './modules/structure/grid.service.ts';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(auditRoutes(deps));
   await app.register(structureRoutes(structure, grids, organisation));
   await app.register(peopleRoutes(people, users));
+  await app.register(portingRoutes(deps, { structure, people, users }));
   await app.register(homePage());
   return app;
 }

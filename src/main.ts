@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { loadConfig } from './config.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
+import { exportPeopleFile, exportTreeFile, importPeopleFile, importTreeFile } from './modules/porting/porting.cli.ts';
 import { openDeps, serve } from './server.ts';
 
 const program = new Command('dualgrid').description('Dual-grid grassroots governance (双网格基层治理)');
@@ -43,6 +44,34 @@ program
       await database.close();
     }
   });
+
+program
+  .command('import-tree')
+  .description('import districts, towns, communities, grids and micro-grids from a GeoJSON FeatureCollection (all or nothing)')
+  .argument('<file>', 'a .geojson file; properties code, name, level, optional parentCode, kind, estateType, estateName')
+  .option('--dry-run', 'check everything and report what would happen, but write nothing')
+  .action((file: string, opts: { dryRun?: boolean }) => importTreeFile(file, opts.dryRun === true));
+
+program
+  .command('import-people')
+  .description('import residents (sheet 居民) and staff accounts (sheet 工作人员) from an .xlsx workbook (all or nothing)')
+  .argument('<file>', 'an .xlsx workbook')
+  .option('--dry-run', 'check everything and report what would happen, but write nothing')
+  .action((file: string, opts: { dryRun?: boolean }) => importPeopleFile(file, opts.dryRun === true));
+
+program
+  .command('export-tree')
+  .description('export a node and its subtree as GeoJSON in the import format')
+  .argument('<nodeCode>', 'the code of the node, e.g. 500105004000')
+  .option('-o, --output <file>', 'write to this file instead of standard output')
+  .action((code: string, opts: { output?: string }) => exportTreeFile(code, opts.output));
+
+program
+  .command('export-people')
+  .description('export the residents and staff under a node as .xlsx, phone and ID numbers masked')
+  .argument('<nodeCode>', 'the code of the node, e.g. 500105004000')
+  .option('-o, --output <file>', 'the workbook to write (default people-<nodeCode>.xlsx)')
+  .action((code: string, opts: { output?: string }) => exportPeopleFile(code, opts.output));
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

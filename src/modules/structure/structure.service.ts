@@ -24,6 +24,7 @@ const DEFAULT_KIND: Record<NodeLevel, string> = { district: 'district', town: 's
 export const CODE_PREFIX: Record<NodeLevel, number> = { district: 6, town: 9, community: 12, grid: 15, microgrid: 18 };
 
 export type NodeInput = z.infer<typeof createNodeBody>;
+export type NodePatch = z.infer<typeof updateNodeBody>;
 
 export class StructureService {
   constructor(private readonly deps: AppDeps, readonly locator: GridLocatorCache) {}
@@ -87,22 +88,25 @@ export class StructureService {
     return created;
   }
 
-  async updateNode(ctx: RequestContext, id: number, patch: z.infer<typeof updateNodeBody>) {
-    await this.deps.db.transaction().execute(async (trx) => {
-      const node = await this.requireNode(id, trx);
-      assertMayEditTree(ctx.actor, node.path);
-      if (node.status === 'retired') throw new AppError('RETIRED');
-      const kind = patch.kind !== undefined ? checkKind(node.level, patch.kind) : undefined;
-      await repo.updateNode(trx, id, {
-        name: patch.name,
-        kind,
-        estate_type: isGridLevel(node.level) ? patch.estateType : undefined,
-        estate_name: isGridLevel(node.level) ? patch.estateName : undefined,
-        boundary: patch.boundary === undefined ? undefined : patch.boundary === null ? null : JSON.stringify(patch.boundary),
-      });
-      if (patch.boundary !== undefined && isGridLevel(node.level)) await repo.bumpBoundaryVersion(trx);
-      await appendAudit(trx, ctx, { action: 'node.update', subjectType: 'node', subjectId: id, details: { fields: Object.keys(patch) } });
+  async updateNode(ctx: RequestContext, id: number, patch: NodePatch) {
+    await this.deps.db.transaction().execute((trx) => this.updateNodeIn(trx, ctx, id, patch));
+  }
+
+  /** Edits a node inside a caller's transaction (imports reuse it); `via` is noted in the audit record. */
+  async updateNodeIn(trx: Kysely<DB>, ctx: RequestContext, id: number, patch: NodePatch, via?: string): Promise<void> {
+    const node = await this.requireNode(id, trx);
+    assertMayEditTree(ctx.actor, node.path);
+    if (node.status === 'retired') throw new AppError('RETIRED');
+    const kind = patch.kind !== undefined ? checkKind(node.level, patch.kind) : undefined;
+    await repo.updateNode(trx, id, {
+      name: patch.name,
+      kind,
+      estate_type: isGridLevel(node.level) ? patch.estateType : undefined,
+      estate_name: isGridLevel(node.level) ? patch.estateName : undefined,
+      boundary: patch.boundary === undefined ? undefined : patch.boundary === null ? null : JSON.stringify(patch.boundary),
     });
+    if (patch.boundary !== undefined && isGridLevel(node.level)) await repo.bumpBoundaryVersion(trx);
+    await appendAudit(trx, ctx, { action: 'node.update', subjectType: 'node', subjectId: id, details: { fields: Object.keys(patch), ...(via ? { via } : {}) } });
   }
 
   /** Moves a node under a new parent of the same level; its code and all descendants' codes follow. */
