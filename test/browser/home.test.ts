@@ -33,7 +33,7 @@ describe('the home page in a browser', () => {
     await page.locator('#rows tr.clickable').first().click();
     await page.waitForURL(/node=/);
     const community = page.locator('#rows tr.clickable').first();
-    const name = (await community.locator('td').first().innerText()).trim();
+    const name = ((await community.locator('td').first().textContent()) ?? '').trim();
     await community.click();
     await page.locator('#crumbs').getByText(name).waitFor();
     expect(await page.locator('#rows tr.clickable').count()).toBeGreaterThan(10);

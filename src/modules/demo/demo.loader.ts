@@ -16,7 +16,7 @@ export { isEmpty } from './demo.repository.ts';
 /** Every demo account logs in with this password; the README lists one account per role. */
 export const DEMO_PASSWORD = 'dualgrid2024';
 /** The town's extent, near Xi'an's Baqiao (WGS-84). */
-const TOWN_BBOX: [number, number, number, number] = [109.05, 34.25, 109.15, 34.33];
+export const TOWN_BBOX: [number, number, number, number] = [109.05, 34.25, 109.15, 34.33];
 
 /**
  * Loads the deterministic demo town in one transaction: the tree with boundaries that tile the town,

@@ -81,15 +81,16 @@ export async function subtreeFigures(db: Kysely<DB>, path: string) {
   const { rows } = await sql<{ households: number; population: number; grids: number; grids_with_group: number; online_groups: number; residents: number; buildings: number }>`
     with sub as (select id, level from nodes where path like ${`${path}%`} and status = 'active')
     select
-      (select count(*)::int from households h where h.grid_id in (select id from sub)) as households,
-      (select coalesce(sum(population), 0)::int from households h where h.grid_id in (select id from sub)) as population,
+      hh.households, hh.population,
       (select count(*)::int from buildings b where b.grid_id in (select id from sub) and b.status = 'active') as buildings,
       (select count(*)::int from residents r where r.grid_id in (select id from sub) and r.status = 'active') as residents,
       (select count(*)::int from sub where level = 'grid') as grids,
       (select count(*)::int from sub where level = 'grid'
          and exists (select 1 from online_groups g where g.grid_id = sub.id and g.status = 'active')) as grids_with_group,
-      (select count(*)::int from online_groups g where g.grid_id in (select id from sub) and g.status = 'active') as online_groups`.execute(db);
-  // One row always comes back from a select without FROM.
+      (select count(*)::int from online_groups g where g.grid_id in (select id from sub) and g.status = 'active') as online_groups
+    from (select count(*)::int as households, coalesce(sum(population), 0)::int as population
+            from households h where h.grid_id in (select id from sub)) hh`.execute(db);
+  // One row always comes back: the aggregate subquery yields exactly one.
   return rows[0] ?? { households: 0, population: 0, grids: 0, grids_with_group: 0, online_groups: 0, residents: 0, buildings: 0 };
 }
 
@@ -110,8 +111,13 @@ export async function childFigures(db: Kysely<DB>, parentId: number) {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export const activeBoundaries = (db: Kysely<DB>) =>
-  db.selectFrom('nodes').select(['id', 'level', 'boundary']).where('level', 'in', ['grid', 'microgrid']).where('status', '=', 'active').where('boundary', 'is not', null).execute();
+/** Active grids and micro-grids with boundaries, and the communities above them, for the point lookup. */
+export async function activeBoundaries(db: Kysely<DB>) {
+  const located = await db.selectFrom('nodes').select(['id', 'parent_id', 'level', 'code', 'name', 'boundary'])
+    .where('level', 'in', ['grid', 'microgrid']).where('status', '=', 'active').where('boundary', 'is not', null).execute();
+  const parents = await db.selectFrom('nodes').select(['id', 'parent_id', 'code', 'name']).where('level', '=', 'community').execute();
+  return { located, parents };
+}
 
 export async function bumpBoundaryVersion(db: Kysely<DB>) {
   await sql`insert into meta (key, value) values ('boundary_version', '1')

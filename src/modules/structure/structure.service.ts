@@ -158,12 +158,12 @@ export class StructureService {
   }
 
   async locate(lng: number, lat: number, crs: 'wgs84' | 'gcj02') {
-    const { gridId, microgridId } = (await this.locator.get()).locate(lng, lat, crs);
-    const grid = gridId ? await repo.getNode(this.deps.db, gridId) : undefined;
-    const micro = microgridId ? await repo.getNode(this.deps.db, microgridId) : undefined;
-    const community = grid?.parent_id ? await repo.getNode(this.deps.db, grid.parent_id) : undefined;
+    const { locator, refs } = await this.locator.get();
+    const { gridId, microgridId } = locator.locate(lng, lat, crs);
+    const grid = gridId ? refs.get(gridId) : undefined;
+    const community = grid?.parentId ? refs.get(grid.parentId) : undefined;
     const ref = (n: { id: number; code: string; name: string } | undefined) => (n ? { id: n.id, code: n.code, name: n.name } : null);
-    return { grid: ref(grid), microgrid: ref(micro), community: ref(community) };
+    return { grid: ref(grid), microgrid: ref(microgridId ? refs.get(microgridId) : undefined), community: ref(community) };
   }
 
   async requireNode(id: number, db: Kysely<DB> = this.deps.db) {
