@@ -25,22 +25,27 @@ describe('the home page in a browser', () => {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(base);
-    await page.getByText('线上网格覆盖率').first().waitFor();
+    await page.locator('#tiles .tile').first().waitFor();
     const tiles = await page.locator('#tiles .tile').allInnerTexts();
     expect(tiles.join(' ')).toContain('149');
     expect(tiles.join(' ')).toContain('100.0%');
-    // District → town → first community, by clicking rows as a person would.
-    await page.locator('#rows tr.clickable').first().click();
-    await page.waitForURL(/node=/);
-    const community = page.locator('#rows tr.clickable').first();
-    const name = ((await community.locator('td').first().textContent()) ?? '').trim();
-    await community.click();
-    await page.locator('#crumbs').getByText(name).waitFor();
+    // District → town → first community, by clicking rows as a person would; the page is ready when the
+    // breadcrumb's current node (a plain span) names the row clicked.
+    const open = async () => {
+      const row = page.locator('#rows tr.clickable').first();
+      const name = ((await row.locator('td').first().textContent()) ?? '').trim();
+      await row.click();
+      await page.locator('#crumbs > span', { hasText: name }).waitFor();
+      return name;
+    };
+    await open();
+    const community = await open();
+    expect(community).toMatch(/社区|村/);
     expect(await page.locator('#rows tr.clickable').count()).toBeGreaterThan(10);
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/home-desktop.png', fullPage: false });
     const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
     await phone.goto(base);
-    await phone.getByText('线上网格覆盖率').first().waitFor();
+    await phone.locator('#tiles .tile').first().waitFor();
     if (process.env.SCREENSHOTS) await phone.screenshot({ path: 'docs/screenshots/home-phone.png' });
     expect(problems).toEqual([]);
   });
