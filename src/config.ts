@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Folder for embedded data, keys and uploaded files. */
   dataDir: string;
+  /** Folder for uploaded photos (content-addressed); back it up together with the database. */
+  filesDir: string;
   /** 32-byte key for encrypting and hashing personal information (PIPL); never stored in the database. */
   piiKey: Buffer;
   /** Load the demo town on the first start of an empty database. */
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl,
     dataDir,
+    filesDir: resolve(env.DUALGRID_FILES_DIR ?? join(dataDir, 'files')),
     piiKey: loadPiiKey(env, dataDir, databaseUrl === null),
     demoOnEmpty: !parseBool(env.DUALGRID_NO_DEMO, false),
     sessionTtlHours: Number(env.DUALGRID_SESSION_TTL_HOURS ?? 12),

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { loadConfig } from './config.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
+import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { exportPeopleFile, exportTreeFile, importPeopleFile, importTreeFile } from './modules/porting/porting.cli.ts';
 import { openDeps, serve } from './server.ts';
 
@@ -33,13 +34,15 @@ program
 
 program
   .command('demo')
-  .description('load the demo town (deterministic from a seed) into an empty database')
+  .description('load the demo town and a year of matters (deterministic from a seed) into an empty database')
   .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
-  .action(async (opts: { seed?: number }) => {
+  .option('--matters <n>', 'matters in the demo year (0: the town only)', (v) => Number.parseInt(v, 10), 2500)
+  .action(async (opts: { seed?: number; matters: number }) => {
     const { deps, database } = await openDeps(loadConfig());
     try {
       if (!(await isEmpty(deps.db))) throw new Error('the database already holds a tree; the demo loads only into an empty one');
       console.log(JSON.stringify(await loadDemoTown(deps, opts.seed), null, 2));
+      if (opts.matters > 0) console.log(JSON.stringify(await loadDemoYear(deps, { seed: opts.seed, matters: opts.matters, log: (m) => console.log(m) }), null, 2));
     } finally {
       await database.close();
     }

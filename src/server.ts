@@ -4,8 +4,11 @@ import type { Config } from './config.ts';
 import { PiiVault } from './core/pii.ts';
 import { type Database, embeddedDir, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { seedReferenceData } from './db/seed.ts';
 import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
+import { loadDemoYear } from './modules/demo/demo.year.ts';
+import { createJobRunner } from './modules/jobs/jobs.setup.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -18,26 +21,48 @@ export interface Running {
 export async function openDeps(config: Config): Promise<{ deps: AppDeps; database: Database }> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: embeddedDir(config.dataDir) });
   await migrateToLatest(database.db);
-  return { database, deps: { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey) } };
+  await seedReferenceData(database.db);
+  return { database, deps: { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey), listen: database.listen } };
 }
 
 /** `dualgrid serve`: migrate, load the demo town into an empty database unless told not to, listen. */
 export async function serve(config: Config): Promise<Running> {
   const { deps, database } = await openDeps(config);
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
-  if (config.demoOnEmpty && (await isEmpty(deps.db))) {
+  const demo = config.demoOnEmpty && (await isEmpty(deps.db));
+  if (demo) {
     const started = Date.now();
     const figures = await loadDemoTown(deps);
     app.log.info({ ...figures, ms: Date.now() - started }, 'loaded the demo town into the empty database');
   }
   await app.listen({ port: config.port, host: config.host });
+  const jobs = createJobRunner(deps, { log: (msg, err) => app.log.error({ err }, msg) });
+  // The demo year takes minutes on PGlite, so it replays after listen while the town is already usable.
+  // The live job runner starts only after it, so it never fires the replay's deadlines ahead of the replay.
+  const stopYear = new AbortController();
+  const year = demo ? replayDemoYear(deps, app, stopYear.signal).then(() => { if (!stopYear.signal.aborted) jobs.start(); }) : null;
+  if (!year) jobs.start();
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      stopYear.abort();
+      await year;
+      await jobs.stop();
       await app.close();
       await database.close();
     })();
     return stopping;
   };
   return { app, database, deps, stop };
+}
+
+/** The demo year in the background, logged when it starts and ends; a failure leaves the town as it is. */
+async function replayDemoYear(deps: AppDeps, app: FastifyInstance, signal: AbortSignal): Promise<void> {
+  app.log.info('loading the demo year (about 2,500 matters) in the background; the town is usable meanwhile');
+  try {
+    const { matters, steps, jobsRun, satisfactionRate, refused, seconds } = await loadDemoYear(deps, { signal, log: (message) => app.log.debug(message) });
+    app.log.info({ matters, steps, jobsRun, satisfactionRate, refused, seconds }, signal.aborted ? 'stopped the demo year at shutdown' : 'loaded the demo year');
+  } catch (err) {
+    app.log.error({ err }, 'the demo year failed to load');
+  }
 }

@@ -11,6 +11,8 @@ export const errorCatalogue = {
   FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  INVALID_TRANSITION: { status: 409, message: 'That step does not fit where the matter is now.' },
+  ASSISTS_PENDING: { status: 409, message: 'Assisting handlers have not finished their part yet.' },
   NODE_IN_USE: { status: 409, message: 'The node is referred to by other data; retire it instead of deleting it.' },
   RETIRED: { status: 409, message: 'The node is retired and cannot be changed.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The upload is too large.' },

@@ -28,7 +28,11 @@ export interface RequestContext {
   actor: Actor | null;
   ip: string;
   requestId: string;
+  /** The time the step happens; absent means now. The demo history replays a year through the services with it. */
+  at?: Date;
 }
+
+export const nowOf = (ctx: RequestContext): Date => ctx.at ?? new Date();
 
 /** True when the actor holds one of `roles` on `path` or on an ancestor of it. */
 export function holdsOn(actor: Actor | null, roles: readonly Role[], path: string): boolean {

@@ -1,10 +1,16 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as foundation from './migrations/2026_11_21_0001_foundation.ts';
+import * as files from './migrations/2026_11_21_0002_files.ts';
+import * as matters from './migrations/2026_11_21_0003_matters.ts';
+import * as inspectionUrgency from './migrations/2026_11_21_0004_inspection_urgency.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
   '2026_11_21_0001_foundation': foundation,
+  '2026_11_21_0002_files': files,
+  '2026_11_21_0003_matters': matters,
+  '2026_11_21_0004_inspection_urgency': inspectionUrgency,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

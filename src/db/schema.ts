@@ -166,6 +166,227 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** Uploaded photos; the row is written only after the content is safely on disk under its hash. */
+export interface FilesTable {
+  hash: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  uploaded_by: number | null;
+  created_at: Timestamp;
+}
+
+export type MatterStatus = 'reported' | 'registered' | 'dispatched' | 'handling' | 'handled' | 'feedback' | 'closed' | 'suspended' | 'merged' | 'rejected';
+export type MatterSource = 'group_message' | 'visit' | 'patrol' | 'resident_report' | 'hotline' | 'sensor' | 'inspection';
+export type Channel = 'web' | 'phone' | 'api' | 'group' | 'system';
+export type MatterLevel = 'grid' | 'community' | 'town' | 'district';
+export type DeadlineUnit = 'natural_hours' | 'natural_days' | 'working_hours' | 'working_days';
+export type Json = ColumnType<unknown, string | undefined, string>;
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  code: string;
+  catalogue: 'city' | 'social';
+  major: string;
+  name: string;
+  default_level: MatterLevel;
+  scope: 'household' | 'shared' | 'public';
+  complexity: 'simple' | 'general' | 'complex';
+  lead_board: BoardKind | null;
+  lead_post: string | null;
+  lead_joint_duty: JointDutyType | null;
+  assist_joint_duty: ColumnType<JointDutyType[], string | undefined, string>;
+  deadline_amount: number;
+  deadline_unit: DeadlineUnit;
+  urgent: Generated<boolean>;
+  keywords: ColumnType<string[], string | undefined, string>;
+  status: Generated<'active' | 'retired'>;
+}
+
+export interface CalendarDaysTable { day: string; kind: 'holiday' | 'workday'; name: Generated<string> }
+
+export interface MattersTable {
+  id: Generated<number>;
+  code: string;
+  source: MatterSource;
+  channel: Channel;
+  title: string;
+  description: string;
+  category_id: number | null;
+  grid_id: number | null;
+  area_node_id: number;
+  area_path: string;
+  owner_node_id: number;
+  owner_path: string;
+  lng: number | null;
+  lat: number | null;
+  building_id: number | null;
+  address: Generated<string>;
+  reporter_resident_id: number | null;
+  reporter_user_id: number | null;
+  reporter_anonymous: Generated<boolean>;
+  contact_name: string | null;
+  contact_phone_hash: string | null;
+  contact_phone_enc: string | null;
+  contact_phone_masked: string | null;
+  status: MatterStatus;
+  suspended_from: MatterStatus | null;
+  complexity: 'simple' | 'general' | 'complex' | null;
+  scope: 'household' | 'shared' | 'public' | null;
+  level: MatterLevel;
+  lead_board_id: number | null;
+  urgent: Generated<boolean>;
+  due_at: NullableTimestamp;
+  overdue: Generated<boolean>;
+  reported_at: Timestamp;
+  registered_at: NullableTimestamp;
+  dispatched_at: NullableTimestamp;
+  handled_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  closed_on_time: boolean | null;
+  satisfaction: 'satisfied' | 'basically' | 'dissatisfied' | null;
+  rated_at: NullableTimestamp;
+  reopen_count: Generated<number>;
+  verify_fail_count: Generated<number>;
+  suspension_count: Generated<number>;
+  extension_count: Generated<number>;
+  escalation_count: Generated<number>;
+  possible_duplicate_of: number | null;
+  merged_into_id: number | null;
+  follows_id: number | null;
+  updated_at: Timestamp;
+}
+
+export interface MatterReportersTable { id: Generated<number>; matter_id: number; resident_id: number | null; user_id: number | null; from_matter_id: number | null }
+
+export interface MatterAssignmentsTable {
+  id: Generated<number>;
+  matter_id: number;
+  role: 'lead' | 'assist';
+  target_kind: 'post' | 'department' | 'board' | 'node';
+  target_id: number;
+  target_name: string;
+  node_id: number;
+  status: 'pending' | 'accepted' | 'returned' | 'done' | 'cancelled';
+  summoned: Generated<boolean>;
+  due_at: NullableTimestamp;
+  accepted_at: NullableTimestamp;
+  done_at: NullableTimestamp;
+  return_reason: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface MatterEventsTable {
+  id: Generated<number>;
+  matter_id: number;
+  at: Timestamp;
+  actor_user_id: number | null;
+  actor_role: string | null;
+  channel: Channel;
+  action: string;
+  status_before: MatterStatus | null;
+  status_after: MatterStatus | null;
+  note: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface MatterPhotosTable { id: Generated<number>; matter_id: number; event_id: number | null; file_hash: string; stage: 'report' | 'progress' | 'result'; created_at: Timestamp }
+
+export interface MatterRequestsTable {
+  id: Generated<number>;
+  matter_id: number;
+  assignment_id: number | null;
+  kind: 'suspend' | 'extend';
+  reason: string;
+  extend_to: NullableTimestamp;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  requested_by: number | null;
+  requested_at: Timestamp;
+  decided_by: number | null;
+  decided_at: NullableTimestamp;
+  decision_note: string | null;
+}
+
+export interface NoticesTable {
+  id: Generated<number>;
+  user_id: number | null;
+  resident_id: number | null;
+  matter_id: number | null;
+  kind: string;
+  body: string;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  matter_id: number | null;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  run_at: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<'pending' | 'running' | 'done' | 'cancelled' | 'failed'>;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Timestamp;
+  done_at: NullableTimestamp;
+}
+
+export interface MatterCountsTable { node_id: number; day: string; source: string; category_id: number; level: string; status: string; n: number }
+
+export interface MatterMetricsTable {
+  subject: string;
+  day: string;
+  due: Generated<number>;
+  closed: Generated<number>;
+  closed_on_time: Generated<number>;
+  handled: Generated<number>;
+  reworked: Generated<number>;
+  rated: Generated<number>;
+  satisfied: Generated<number>;
+  basically: Generated<number>;
+  dissatisfied: Generated<number>;
+  closes: Generated<number>;
+  handling_seconds: Generated<number>;
+  suspended: Generated<number>;
+  extended: Generated<number>;
+  escalated: Generated<number>;
+}
+
+export interface InspectionTasksTable {
+  id: Generated<number>;
+  node_id: number;
+  title: string;
+  description: Generated<string>;
+  category_id: number | null;
+  due_at: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<'open' | 'closed'>;
+  created_by: number | null;
+  created_at: Timestamp;
+  urgent: Generated<boolean>;
+  closed_at: NullableTimestamp;
+  closed_by: number | null;
+}
+
+export interface InspectionPointsTable {
+  id: Generated<number>;
+  task_id: number;
+  grid_id: number;
+  grid_path: string;
+  name: string;
+  lng: number | null;
+  lat: number | null;
+  status: Generated<'pending' | 'normal' | 'abnormal'>;
+  note: string | null;
+  checked_at: NullableTimestamp;
+  checked_by: number | null;
+  matter_id: number | null;
+}
+
 export interface DB {
   meta: MetaTable;
   nodes: NodesTable;
@@ -183,6 +404,21 @@ export interface DB {
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  files: FilesTable;
+  categories: CategoriesTable;
+  calendar_days: CalendarDaysTable;
+  matters: MattersTable;
+  matter_reporters: MatterReportersTable;
+  matter_assignments: MatterAssignmentsTable;
+  matter_events: MatterEventsTable;
+  matter_photos: MatterPhotosTable;
+  matter_requests: MatterRequestsTable;
+  notices: NoticesTable;
+  jobs: JobsTable;
+  matter_counts: MatterCountsTable;
+  matter_metrics: MatterMetricsTable;
+  inspection_tasks: InspectionTasksTable;
+  inspection_points: InspectionPointsTable;
 }
 
 export type NodeRow = Selectable<NodesTable>;
@@ -191,3 +427,7 @@ export type NodeUpdate = Updateable<NodesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ResidentRow = Selectable<ResidentsTable>;
 export type RoleAssignmentRow = Selectable<RoleAssignmentsTable>;
+export type NewFileRow = Insertable<FilesTable>;
+export type MatterRow = Selectable<MattersTable>;
+export type AssignmentRow = Selectable<MatterAssignmentsTable>;
+export type CategoryRow = Selectable<CategoriesTable>;

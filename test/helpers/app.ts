@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -16,10 +19,12 @@ export interface TestApp {
 }
 
 /** A real app over a real database (PGlite or PostgreSQL), driven with app.inject. */
-export async function createTestApp(options: { database?: TestDatabase; piiKey?: Buffer } = {}): Promise<TestApp> {
+export async function createTestApp(options: { database?: TestDatabase; piiKey?: Buffer; filesDir?: string } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1' }), databaseUrl: database.url };
-  const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey) };
+  // Uploads go to a fresh temporary folder (removed on close) unless the test names one, never to ./data.
+  const filesDir = options.filesDir ?? (await mkdtemp(join(tmpdir(), 'dualgrid-files-')));
+  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1' }), databaseUrl: database.url, filesDir };
+  const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey), listen: database.listen };
   const app = await buildApp(deps);
   await app.ready();
   return {
@@ -27,6 +32,7 @@ export async function createTestApp(options: { database?: TestDatabase; piiKey?:
     close: async () => {
       await app.close();
       if (!options.database) await database.destroy();
+      if (!options.filesDir) await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { seedReferenceData } from '../../src/db/seed.ts';
 
 /**
  * Tests run on the engine named by DUALGRID_TEST_ENGINE: 'pglite' (default, in memory) or 'postgres',
@@ -21,6 +22,7 @@ export async function createTestDatabase(options: { pgliteDir?: string } = {}): 
   if (testEngine === 'pglite') {
     const database = await openDatabase({ databaseUrl: null, pgliteDir: options.pgliteDir ?? null });
     await migrateToLatest(database.db);
+    await seedReferenceData(database.db);
     return { ...database, url: null, destroy: () => database.close() };
   }
   const name = `dualgrid_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -28,6 +30,7 @@ export async function createTestDatabase(options: { pgliteDir?: string } = {}): 
   const url = withDatabase(serverUrl, name);
   const database = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
   await migrateToLatest(database.db);
+  await seedReferenceData(database.db);
   return {
     ...database,
     url,

@@ -187,12 +187,9 @@ describe('tileTown determinism and robustness', () => {
     }
   });
 
-  it('keeps the 149-grid town planar for many seeds and builds it in milliseconds', () => {
+  // Its speed is measured in bench/, not asserted here.
+  it('keeps the 149-grid town planar for many seeds', () => {
     for (let seed = 0; seed < 30; seed++) assertPlanar(tileTown({ ...XIAN, seed }).communities.flatMap((c) => c.grids));
-    const started = performance.now();
-    for (let k = 0; k < 20; k++) tileTown({ ...XIAN, seed: k });
-    // Typically well under 1 ms per town once warm; the bound only catches accidental blow-ups.
-    expect((performance.now() - started) / 20).toBeLessThan(20);
   });
 
   it('rejects unusable options', () => {

@@ -21,11 +21,12 @@ export class GridLocatorCache {
 
   constructor(private readonly db: Kysely<DB>) {}
 
-  async get(): Promise<LocatorSnapshot> {
-    const version = await boundaryVersion(this.db);
+  /** `db` lets a caller inside a transaction read through it (PGlite has a single connection). */
+  async get(db: Kysely<DB> = this.db): Promise<LocatorSnapshot> {
+    const version = await boundaryVersion(db);
     if (this.#locator === null || version !== this.#version) {
       this.#version = version;
-      this.#locator = activeBoundaries(this.db).then(({ located, parents }) => ({
+      this.#locator = activeBoundaries(db).then(({ located, parents }) => ({
         locator: new GridLocator(located.flatMap((r) => (r.boundary && (r.level === 'grid' || r.level === 'microgrid') ? [{ id: r.id, level: r.level, boundary: r.boundary }] : []))),
         refs: new Map([...located, ...parents].map((r) => [r.id, { id: r.id, code: r.code, name: r.name, parentId: r.parent_id }])),
       }));

@@ -157,8 +157,8 @@ export class StructureService {
     });
   }
 
-  async locate(lng: number, lat: number, crs: 'wgs84' | 'gcj02') {
-    const { locator, refs } = await this.locator.get();
+  async locate(lng: number, lat: number, crs: 'wgs84' | 'gcj02', db: Kysely<DB> = this.deps.db) {
+    const { locator, refs } = await this.locator.get(db);
     const { gridId, microgridId } = locator.locate(lng, lat, crs);
     const grid = gridId ? refs.get(gridId) : undefined;
     const community = grid?.parentId ? refs.get(grid.parentId) : undefined;

@@ -1,0 +1,103 @@
+import { AppError } from '../errors.ts';
+
+/**
+ * The closed loop of a matter (事件): collect → assign → handle → feed back → evaluate.
+ * reported(上报) → registered(立案) → dispatched(派遣) → handling(处置) → handled(处置完毕)
+ *   → feedback(反馈, verified and told to the reporter) → closed(结案); dissatisfaction or a failed
+ * verification sends it back to handling; suspended(挂起) stops the clock; merged and rejected end it.
+ */
+export const MATTER_STATUSES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'] as const;
+export type MatterStatus = (typeof MATTER_STATUSES)[number];
+
+export type MatterAction =
+  | 'register' | 'reject' | 'dispatch' | 'accept' | 'return' | 'progress' | 'assist_accept' | 'assist_return' | 'assist_done' | 'handle'
+  | 'verify_pass' | 'verify_fail' | 'rate_ok' | 'rate_bad' | 'close' | 'reopen' | 'suspend' | 'resume'
+  | 'extend' | 'escalate' | 'merge' | 'reassign' | 'summon' | 'return_visit';
+
+const OPEN: readonly MatterStatus[] = ['registered', 'dispatched', 'handling', 'handled', 'feedback'];
+const WORKING: readonly MatterStatus[] = ['dispatched', 'handling'];
+
+/** For each action, the statuses it may start from. */
+const FROM: Record<MatterAction, readonly MatterStatus[]> = {
+  register: ['reported'],
+  reject: ['reported'],
+  dispatch: ['registered'],
+  accept: ['dispatched', 'handling'],
+  return: ['dispatched', 'handling'],
+  progress: ['handling'],
+  assist_accept: ['dispatched', 'handling'],
+  assist_return: ['dispatched', 'handling'],
+  assist_done: ['dispatched', 'handling'],
+  handle: ['handling'],
+  verify_pass: ['handled'],
+  verify_fail: ['handled'],
+  rate_ok: ['feedback'],
+  rate_bad: ['feedback'],
+  close: ['feedback'],
+  reopen: ['closed', 'feedback'],
+  suspend: WORKING,
+  resume: ['suspended'],
+  extend: WORKING,
+  escalate: ['reported', ...OPEN],
+  merge: ['reported', 'registered'],
+  reassign: ['dispatched', 'handling', 'registered'],
+  summon: ['registered', 'dispatched', 'handling'],
+  return_visit: ['feedback', 'closed'],
+};
+
+/** Where an action leads; null means the status does not change (the step is still recorded). */
+const TO: Partial<Record<MatterAction, MatterStatus>> = {
+  register: 'registered',
+  reject: 'rejected',
+  dispatch: 'dispatched',
+  accept: 'handling',
+  return: 'registered',
+  reassign: 'dispatched',
+  handle: 'handled',
+  verify_pass: 'feedback',
+  verify_fail: 'handling',
+  rate_ok: 'closed',
+  rate_bad: 'handling',
+  close: 'closed',
+  reopen: 'handling',
+  suspend: 'suspended',
+  merge: 'merged',
+};
+
+const LABEL: Record<MatterStatus, string> = {
+  reported: 'reported but not yet registered',
+  registered: 'registered and waiting for dispatch',
+  dispatched: 'dispatched and waiting for the lead to accept',
+  handling: 'being handled',
+  handled: 'handled and waiting for verification',
+  feedback: 'verified and waiting for the reporter’s rating',
+  closed: 'closed',
+  suspended: 'suspended',
+  merged: 'merged into another matter',
+  rejected: 'not accepted as a matter',
+};
+
+/** The status after `action`, or an INVALID_TRANSITION refusal naming the step that is missing. */
+export function nextStatus(status: MatterStatus, action: MatterAction, resumeTo?: MatterStatus | null): MatterStatus {
+  if (!FROM[action].includes(status)) {
+    throw new AppError('INVALID_TRANSITION', `Cannot ${action.replace('_', ' ')} a matter that is ${LABEL[status]}.`, { status, action });
+  }
+  if (action === 'resume') return resumeTo ?? 'handling';
+  // A lead accepting again, or a second acceptance while handling, keeps the matter where it is.
+  if (action === 'accept' && status === 'handling') return 'handling';
+  return TO[action] ?? status;
+}
+
+export const isOpen = (status: MatterStatus) => OPEN.includes(status) || status === 'reported' || status === 'suspended';
+
+/** The six public stages: 上报 → 立案 → 派遣 → 处置 → 反馈 → 结案. */
+export const PUBLIC_STAGES = ['上报', '立案', '派遣', '处置', '反馈', '结案'] as const;
+const STAGE_OF: Record<MatterStatus, number> = {
+  reported: 0, registered: 1, dispatched: 2, handling: 3, handled: 3, suspended: 3, feedback: 4, closed: 5, merged: 5, rejected: 5,
+};
+export const publicStage = (status: MatterStatus) => STAGE_OF[status];
+
+/** Matter scope (家事/共事/公事) decides the level that owns it: grid, community, then the street. */
+export const LEVEL_OF_SCOPE = { household: 'grid', shared: 'community', public: 'town' } as const;
+export type MatterLevel = 'grid' | 'community' | 'town' | 'district';
+export const LEVEL_ORDER: readonly MatterLevel[] = ['grid', 'community', 'town', 'district'];

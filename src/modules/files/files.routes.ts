@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../../core/errors.ts';
+import type { AppDeps } from '../../deps.ts';
+import * as s from './files.schema.ts';
+import { FilesService, MAX_PHOTO_BYTES, tooLarge } from './files.service.ts';
+
+/** The content never changes under a hash, so browsers may keep it for a year without asking again. */
+const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+
+/** Buffers the one uploaded file; the size limit stops busboy before more than the limit is held in memory. */
+async function readUpload(req: FastifyRequest): Promise<{ data: Buffer }> {
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload the photo as multipart/form-data with one file field.');
+  const file = await req.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1 } });
+  if (!file) throw new AppError('VALIDATION_FAILED', 'The upload holds no file; attach one photo.');
+  try {
+    return { data: await file.toBuffer() };
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw err;
+  }
+}
+
+export function filesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  const files = new FilesService(deps);
+  return async (app) => {
+    app.post('/api/files', {
+      schema: {
+        tags: ['files'], summary: 'Upload a photo (JPEG, PNG, WebP, HEIC/HEIF; at most 10 MiB); signed-in users',
+        description: 'multipart/form-data with one file. The type is recognised from the content, not the name. '
+          + 'Stored once per content: 201 the first time, 200 with created=false for the same bytes again.',
+        consumes: ['multipart/form-data'], response: { 200: s.storedFileSchema, 201: s.storedFileSchema },
+      },
+    }, async (req, reply) => {
+      const stored = await files.upload(req.ctx, () => readUpload(req));
+      return reply.code(stored.created ? 201 : 200).send(stored);
+    });
+
+    app.get('/api/files/:hash', {
+      schema: { tags: ['files'], summary: 'Read a photo by its SHA-256 hash; signed-in users', params: s.hashParams, produces: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'] },
+    }, async (req, reply) => {
+      const file = await files.open(req.ctx, req.params.hash);
+      return reply
+        .header('content-type', file.mime)
+        .header('content-length', file.size)
+        .header('cache-control', CACHE_CONTROL)
+        // Browsers must not guess another type (say HTML) from the bytes of something stored as a photo.
+        .header('x-content-type-options', 'nosniff')
+        .send(file.stream);
+    });
+  };
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { ReadStream } from 'node:fs';
+import { AppError, notFound } from '../../core/errors.ts';
+import type { RequestContext } from '../../core/scope.ts';
+import type { AppDeps } from '../../deps.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import { assertMayReadFile, assertMayUploadFile } from './files.policy.ts';
+import * as repo from './files.repository.ts';
+import { type PhotoMime, sniffPhoto } from './files.sniff.ts';
+import { FileStorage } from './files.storage.ts';
+
+/** Phone photos are 2–6 MB; 10 MiB leaves room for HEIC and high-resolution shots without inviting videos. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const HASH = /^[0-9a-f]{64}$/;
+
+export const isFileHash = (value: string) => HASH.test(value);
+
+export interface StoredFile {
+  hash: string;
+  mime: PhotoMime;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** False when the same content was already stored: uploads are idempotent. */
+  created: boolean;
+}
+
+export interface OpenedFile {
+  mime: string;
+  size: number;
+  stream: ReadStream;
+}
+
+/** Photos, stored once per content under their SHA-256 and recorded in the files table. */
+export class FilesService {
+  private readonly storage: FileStorage;
+
+  constructor(private readonly deps: AppDeps) {
+    this.storage = new FileStorage(deps.config.filesDir);
+  }
+
+  /** Checks the caller before `read` runs, so a refused request never buffers its upload. */
+  async upload(ctx: RequestContext, read: () => Promise<{ data: Buffer }>): Promise<StoredFile> {
+    assertMayUploadFile(ctx.actor);
+    return this.store(ctx, await read());
+  }
+
+  /**
+   * Stores a photo. The blob is written (atomically) before the row is inserted, so a recorded hash
+   * always has its bytes on disk; a crash in between leaves only an unrecorded blob, which a retry reuses.
+   */
+  async store(ctx: RequestContext, input: { data: Buffer }): Promise<StoredFile> {
+    assertMayUploadFile(ctx.actor);
+    const { data } = input;
+    if (data.length === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty; attach a photo.');
+    if (data.length > MAX_PHOTO_BYTES) throw tooLarge();
+    const sniffed = sniffPhoto(data);
+    if (!sniffed) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Only JPEG, PNG, WebP and HEIC/HEIF photos are accepted, recognised by their content rather than their name.');
+    }
+    const hash = createHash('sha256').update(data).digest('hex');
+    await this.storage.put(hash, data);
+    const created = await this.deps.db.transaction().execute(async (trx) => {
+      const inserted = await repo.insertFile(trx, {
+        hash, mime: sniffed.mime, size: data.length, width: sniffed.width, height: sniffed.height,
+        // The system actor (id 0) has no users row.
+        uploaded_by: ctx.actor?.userId || null,
+      });
+      if (inserted) await appendAudit(trx, ctx, { action: 'file.upload', subjectType: 'file', subjectId: hash, details: { mime: sniffed.mime, size: data.length } });
+      return inserted;
+    });
+    return { hash, mime: sniffed.mime, size: data.length, width: sniffed.width, height: sniffed.height, created };
+  }
+
+  /** For services handed photo hashes by clients (matters): true only for a stored photo. */
+  async exists(hash: string): Promise<boolean> {
+    if (!isFileHash(hash)) return false;
+    return (await repo.getFile(this.deps.db, hash)) !== undefined;
+  }
+
+  async open(ctx: RequestContext, hash: string): Promise<OpenedFile> {
+    assertMayReadFile(ctx.actor, hash);
+    const row = isFileHash(hash) ? await repo.getFile(this.deps.db, hash) : undefined;
+    if (!row) throw notFound('The file');
+    const size = await this.storage.sizeOf(hash);
+    // A row without its blob means the files folder was lost or not restored with the database.
+    if (size === null) throw new Error(`file ${hash} is recorded but missing from ${this.deps.config.filesDir}`);
+    return { mime: row.mime, size, stream: this.storage.read(hash) };
+  }
+}
+
+export const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB; this one is larger.`);

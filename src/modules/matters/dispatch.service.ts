@@ -1,0 +1,189 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { AppError, notFound } from '../../core/errors.ts';
+import { LEVEL_ORDER } from '../../core/matters/workflow.ts';
+import { type RequestContext, nowOf } from '../../core/scope.ts';
+import type { AssignmentRow, DB, MatterLevel } from '../../db/schema.ts';
+import type { AppDeps } from '../../deps.ts';
+import { dueFrom } from '../calendar/calendar.service.ts';
+import { cancelDeadlines, scheduleDeadlines } from './deadlines.ts';
+import { assertActsFor, assertMayDispatch } from './matters.policy.ts';
+import * as repo from './matters.repository.ts';
+import type { dispatchBody, escalateBody, summonBody } from './matters.schema.ts';
+import { applyStep, type LoadedMatter, loadForUpdate } from './matters.step.ts';
+
+type Target = z.infer<typeof dispatchBody>['lead'];
+
+/** Assigning (交办转办): dispatch to a lead and assists, accept or return, reassign, summon, escalate. */
+export class DispatchService {
+  constructor(private readonly deps: AppDeps) {}
+
+  private run<T>(ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<T>) {
+    return this.deps.db.transaction().execute(async (trx) => fn(trx, await loadForUpdate(trx, ctx, id)));
+  }
+
+  dispatch(ctx: RequestContext, id: number, body: z.infer<typeof dispatchBody>) {
+    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'dispatch', 'web', async () => {
+      const role = assertMayDispatch(ctx.actor, loaded.m);
+      const due = await this.dueFor(trx, ctx, loaded, body.dueAt);
+      return {
+        role, note: body.note ?? null, patch: { due_at: due, dispatched_at: nowOf(ctx), overdue: false },
+        details: { lead: body.lead, assists: body.assists, dueAt: due.toISOString() },
+        after: async (t, m) => {
+          await this.assign(t, ctx, m.id, body.lead, 'lead', due, false);
+          for (const a of body.assists) await this.assign(t, ctx, m.id, a, 'assist', due, false);
+          await scheduleDeadlines(t, m, nowOf(ctx));
+        },
+      };
+    }));
+  }
+
+  /** Replaces the lead (and the assists given); the previous ones are cancelled, kept in the record; the new lead must accept. */
+  reassign(ctx: RequestContext, id: number, body: z.infer<typeof dispatchBody>) {
+    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'reassign', 'web', async () => {
+      const role = assertMayDispatch(ctx.actor, loaded.m);
+      const due = await this.dueFor(trx, ctx, loaded, body.dueAt);
+      return {
+        role, note: body.note ?? null, patch: { due_at: due, dispatched_at: loaded.m.dispatched_at ?? nowOf(ctx) },
+        details: { lead: body.lead, assists: body.assists, dueAt: due.toISOString() },
+        after: async (t, m) => {
+          for (const a of loaded.assignments) if (a.status === 'pending' || a.status === 'accepted') await repo.updateAssignment(t, a.id, { status: 'cancelled' });
+          await this.assign(t, ctx, m.id, body.lead, 'lead', due, false);
+          for (const a of body.assists) await this.assign(t, ctx, m.id, a, 'assist', due, false);
+          await scheduleDeadlines(t, m, nowOf(ctx));
+        },
+      };
+    }));
+  }
+
+  /** 街道吹哨、部门报到: departments are summoned to the matter as assists. */
+  summon(ctx: RequestContext, id: number, body: z.infer<typeof summonBody>) {
+    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'summon', 'web', async () => ({
+      role: assertMayDispatch(ctx.actor, loaded.m), note: body.note ?? null, details: { summoned: body.departments },
+      after: async (t, m) => {
+        for (const d of body.departments) await this.assign(t, ctx, m.id, d, 'assist', m.due_at, true);
+      },
+    })));
+  }
+
+  accept(ctx: RequestContext, id: number) {
+    return this.run(ctx, id, async (trx, loaded) => {
+      const mine = this.myAssignment(ctx, loaded, ['pending']);
+      if (mine.a.role === 'assist') return this.assistStep(trx, ctx, loaded, mine, 'accept', null);
+      return applyStep(trx, ctx, loaded, 'accept', 'web', async () => ({
+        role: mine.role, details: { assignment: mine.a.id },
+        after: async (t) => { await repo.updateAssignment(t, mine.a.id, { status: 'accepted', accepted_at: nowOf(ctx) }); },
+      }));
+    });
+  }
+
+  /** Returning needs a reason; a returned lead sends the matter back to the centre for a new dispatch. */
+  returnMatter(ctx: RequestContext, id: number, reason: string) {
+    return this.run(ctx, id, async (trx, loaded) => {
+      const mine = this.myAssignment(ctx, loaded, ['pending', 'accepted']);
+      if (mine.a.role === 'assist') return this.assistStep(trx, ctx, loaded, mine, 'return', reason);
+      return applyStep(trx, ctx, loaded, 'return', 'web', async () => ({
+        role: mine.role, note: reason, details: { assignment: mine.a.id },
+        after: async (t, m) => {
+          await repo.updateAssignment(t, mine.a.id, { status: 'returned', return_reason: reason });
+          await cancelDeadlines(t, m.id);
+        },
+      }));
+    });
+  }
+
+  assistDone(ctx: RequestContext, id: number, note: string, photos: string[]) {
+    return this.run(ctx, id, async (trx, loaded) => {
+      const mine = this.myAssignment(ctx, loaded, ['pending', 'accepted']);
+      if (mine.a.role !== 'assist') throw new AppError('INVALID_TRANSITION', 'The lead marks the whole matter handled instead.');
+      return this.assistStep(trx, ctx, loaded, mine, 'done', note, photos);
+    });
+  }
+
+  /** Escalates one level up, or across to another town or district whose centre then owns it. */
+  escalate(ctx: RequestContext, id: number, body: z.infer<typeof escalateBody>) {
+    return this.run(ctx, id, (trx, loaded) => this.escalateIn(trx, ctx, loaded, body.toNodeId, body.reason, 'web'));
+  }
+
+  async escalateIn(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, toNodeId: number | undefined, reason: string, channel: 'web' | 'system') {
+    return applyStep(trx, ctx, loaded, 'escalate', channel, async () => {
+      const role = ctx.actor?.userId === 0 ? 'system' : assertMayDispatch(ctx.actor, loaded.m);
+      const owner = await trx.selectFrom('nodes').select(['id', 'path', 'level', 'parent_id']).where('id', '=', loaded.m.owner_node_id).executeTakeFirstOrThrow();
+      const targetId = toNodeId ?? owner.parent_id;
+      if (!targetId) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned at the top of the tree; escalate it across to another district instead.');
+      const target = await trx.selectFrom('nodes').select(['id', 'path', 'level', 'status']).where('id', '=', targetId).executeTakeFirst();
+      if (!target || target.status === 'retired') throw notFound(`Node ${targetId}`);
+      if (target.level !== 'town' && target.level !== 'district' && target.level !== 'community') throw new AppError('INVALID_HIERARCHY', 'A matter escalates to a community, town or district centre.');
+      if (target.id === owner.id) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned there.');
+      const level: MatterLevel = target.level === 'community' ? 'community' : target.level;
+      const higher = LEVEL_ORDER.indexOf(level) > LEVEL_ORDER.indexOf(loaded.m.level) ? level : loaded.m.level;
+      return { role, note: reason, patch: { owner_node_id: target.id, owner_path: target.path, level: higher, escalation_count: loaded.m.escalation_count + 1 }, details: { from: owner.id, to: target.id } };
+    });
+  }
+
+  private assistStep(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, mine: { a: AssignmentRow; role: string }, what: 'accept' | 'return' | 'done', note: string | null, photos: string[] = []) {
+    const action = what === 'accept' ? 'assist_accept' : what === 'return' ? 'assist_return' : 'assist_done';
+    return applyStep(trx, ctx, loaded, action, 'web', async () => ({
+      role: mine.role as never, // an assignment's role string is one of the Role values resolved by actsFor
+      note, details: { assignment: mine.a.id, assist: what }, photos: photos.map((hash) => ({ hash, stage: 'progress' as const })),
+      after: async (t) => {
+        if (what === 'accept') await repo.updateAssignment(t, mine.a.id, { status: 'accepted', accepted_at: nowOf(ctx) });
+        if (what === 'return') await repo.updateAssignment(t, mine.a.id, { status: 'returned', return_reason: note });
+        if (what === 'done') await repo.updateAssignment(t, mine.a.id, { status: 'done', done_at: nowOf(ctx) });
+      },
+    }));
+  }
+
+  private myAssignment(ctx: RequestContext, loaded: LoadedMatter, statuses: AssignmentRow['status'][]) {
+    for (const a of loaded.assignments.filter((x) => statuses.includes(x.status))) {
+      try {
+        return { a, role: assertActsFor(ctx.actor, a) };
+      } catch {
+        // try the next assignment
+      }
+    }
+    if (loaded.assignments.some((x) => statuses.includes(x.status))) assertActsFor(ctx.actor, loaded.assignments.find((x) => statuses.includes(x.status)) as AssignmentRow); // throws the right refusal
+    throw new AppError('INVALID_TRANSITION', 'There is no open assignment on this matter for you.');
+  }
+
+  private async dueFor(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, override?: string) {
+    if (override) {
+      const due = new Date(override);
+      if (due.getTime() <= nowOf(ctx).getTime()) throw new AppError('VALIDATION_FAILED', 'The due time must be in the future.');
+      return due;
+    }
+    const category = loaded.m.category_id ? await trx.selectFrom('categories').select(['deadline_amount', 'deadline_unit']).where('id', '=', loaded.m.category_id).executeTakeFirst() : undefined;
+    if (!category) throw new AppError('VALIDATION_FAILED', 'Register the matter with a category (or give dueAt) before dispatching it.');
+    return dueFrom(trx, nowOf(ctx), category.deadline_amount, category.deadline_unit);
+  }
+
+  private async assign(trx: Kysely<DB>, ctx: RequestContext, matterId: number, target: Target, role: 'lead' | 'assist', due: Date | null, summoned: boolean) {
+    const resolved = await resolveTarget(trx, target);
+    await repo.insertAssignment(trx, {
+      matter_id: matterId, role, target_kind: target.kind, target_id: target.id, target_name: resolved.name, node_id: resolved.nodeId,
+      status: 'pending', summoned, due_at: due, created_by: ctx.actor?.userId || null, created_at: nowOf(ctx),
+    });
+  }
+}
+
+/** A dispatch target's display name and the tree node whose scope it serves. */
+export async function resolveTarget(db: Kysely<DB>, t: Target): Promise<{ name: string; nodeId: number }> {
+  if (t.kind === 'post') {
+    const p = await db.selectFrom('posts as p').innerJoin('boards as b', 'b.id', 'p.board_id').select(['p.name', 'b.node_id']).where('p.id', '=', t.id).executeTakeFirst();
+    if (!p) throw notFound(`Post ${t.id}`);
+    return { name: p.name, nodeId: p.node_id };
+  }
+  if (t.kind === 'department') {
+    const d = await db.selectFrom('departments').select(['name', 'node_id']).where('id', '=', t.id).where('status', '=', 'active').executeTakeFirst();
+    if (!d) throw notFound(`Department ${t.id}`);
+    return { name: d.name, nodeId: d.node_id };
+  }
+  if (t.kind === 'board') {
+    const b = await db.selectFrom('boards').select(['name', 'node_id']).where('id', '=', t.id).executeTakeFirst();
+    if (!b) throw notFound(`Board ${t.id}`);
+    return { name: b.name, nodeId: b.node_id };
+  }
+  const n = await db.selectFrom('nodes').select(['name', 'id', 'status']).where('id', '=', t.id).executeTakeFirst();
+  if (!n || n.status === 'retired') throw notFound(`Node ${t.id}`);
+  return { name: n.name, nodeId: n.id };
+}

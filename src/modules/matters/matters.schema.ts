@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+export const sourceSchema = z.enum(['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection']);
+export const channelSchema = z.enum(['web', 'phone', 'api', 'group', 'system']).default('web');
+const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a photo hash returned by POST /api/files');
+const photos = z.array(hash).max(9, 'at most 9 photos').default([]);
+const note = z.string().trim().max(2000);
+const reason = z.string().trim().min(2, 'give a reason').max(500);
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const reportBody = z.object({
+  source: sourceSchema,
+  channel: channelSchema,
+  title: z.string().trim().min(2).max(60).optional(),
+  description: z.string().trim().min(2, 'describe the matter').max(2000),
+  categoryCode: z.string().max(20).optional(),
+  location: z.union([
+    z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(['wgs84', 'gcj02']).default('wgs84') }),
+    z.object({ buildingId: z.number().int().positive() }),
+    z.object({ nodeId: z.number().int().positive() }),
+  ]),
+  address: z.string().trim().max(200).optional(),
+  photos,
+  reporter: z.object({
+    residentId: z.number().int().positive().optional(),
+    anonymous: z.boolean().default(false),
+    contactName: z.string().trim().max(50).optional(),
+    contactPhone: z.string().trim().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').optional(),
+  }).default({ anonymous: false }),
+  urgent: z.boolean().optional(),
+  followsMatterId: z.number().int().positive().optional(),
+});
+
+export const registerBody = z.object({
+  categoryCode: z.string().max(20),
+  complexity: z.enum(['simple', 'general', 'complex']).optional(),
+  scope: z.enum(['household', 'shared', 'public']).optional(),
+  level: z.enum(['grid', 'community', 'town', 'district']).optional(),
+  leadBoardId: z.number().int().positive().nullable().optional(),
+  urgent: z.boolean().optional(),
+  note: note.optional(),
+});
+
+const target = z.object({ kind: z.enum(['post', 'department', 'board', 'node']), id: z.number().int().positive() });
+export const dispatchBody = z.object({
+  lead: target,
+  assists: z.array(target).max(20).default([]),
+  dueAt: z.iso.datetime({ offset: true }).optional().describe('override the due time computed from the category'),
+  note: note.optional(),
+});
+export const reassignBody = dispatchBody;
+export const summonBody = z.object({ departments: z.array(target).min(1).max(20), note: note.optional() });
+export const escalateBody = z.object({ toNodeId: z.number().int().positive().optional().describe('another town or district; omitted = one level up'), reason });
+export const reasonBody = z.object({ reason });
+export const noteBody = z.object({ note: note.min(1, 'write what was done'), photos });
+export const optionalNoteBody = z.object({ note: note.optional(), photos });
+export const verifyBody = z.object({ passed: z.boolean(), note: note.optional() });
+export const rateBody = z.object({ satisfaction: z.enum(['satisfied', 'basically', 'dissatisfied']), comment: z.string().trim().max(500).optional() });
+export const visitBody = z.object({ outcome: z.string().trim().min(2).max(1000), satisfied: z.boolean().optional() });
+export const mergeBody = z.object({ intoMatterId: z.number().int().positive(), note: note.optional() });
+export const suspendBody = z.object({ reason });
+export const extendBody = z.object({ reason, extendTo: z.iso.datetime({ offset: true }) });
+export const decideBody = z.object({ approve: z.boolean(), note: note.optional() });
+export const requestParams = z.object({ id: z.coerce.number().int().positive(), requestId: z.coerce.number().int().positive() });
+
+export const listQuery = z.object({
+  status: z.string().max(200).optional().describe('comma-separated statuses'),
+  source: sourceSchema.optional(),
+  categoryId: z.coerce.number().int().positive().optional(),
+  under: z.coerce.number().int().positive().optional(),
+  mine: z.enum(['assigned']).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  q: z.string().trim().max(50).optional(),
+  order: z.enum(['due', 'recent']).default('due'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const isoOrNull = z.string().nullable();
+export const matterSchema = z.object({
+  id: z.number(), code: z.string(), title: z.string(), description: z.string(), source: sourceSchema, channel: z.string(), status: z.string(),
+  stage: z.number().describe('0..5: 上报 立案 派遣 处置 反馈 结案'), categoryId: z.number().nullable(), gridId: z.number().nullable(), areaNodeId: z.number(), ownerNodeId: z.number(),
+  lng: z.number().nullable(), lat: z.number().nullable(), buildingId: z.number().nullable(), address: z.string(), level: z.string(), complexity: z.string().nullable(), scope: z.string().nullable(),
+  leadBoardId: z.number().nullable(), urgent: z.boolean(), dueAt: isoOrNull, overdue: z.boolean(), reportedAt: isoOrNull, registeredAt: isoOrNull, dispatchedAt: isoOrNull,
+  handledAt: isoOrNull, closedAt: isoOrNull, closedOnTime: z.boolean().nullable(), satisfaction: z.string().nullable(), ratedAt: isoOrNull,
+  counts: z.object({ reopened: z.number(), verifyFailed: z.number(), suspended: z.number(), extended: z.number(), escalated: z.number() }),
+  reporter: z.object({ anonymous: z.boolean(), residentId: z.number().nullable(), userId: z.number().nullable(), contactName: z.string().nullable(), contactPhone: z.string().nullable() }),
+  possibleDuplicateOf: z.number().nullable(), mergedIntoId: z.number().nullable(), followsId: z.number().nullable(),
+});
+export const assignmentSchema = z.object({
+  id: z.number(), role: z.enum(['lead', 'assist']), targetKind: z.string(), targetId: z.number(), targetName: z.string(), status: z.string(), summoned: z.boolean(),
+  dueAt: isoOrNull, acceptedAt: isoOrNull, doneAt: isoOrNull, returnReason: z.string().nullable(),
+});
+export const eventSchema = z.object({
+  id: z.number(), at: z.string(), actorUserId: z.number().nullable(), actorName: z.string().nullable(), actorRole: z.string().nullable(), channel: z.string(), action: z.string(),
+  statusBefore: z.string().nullable(), statusAfter: z.string().nullable(), note: z.string().nullable(), details: z.record(z.string(), z.unknown()),
+});
+export const detailSchema = matterSchema.extend({
+  category: z.object({ code: z.string(), name: z.string(), catalogue: z.string() }).nullable(),
+  assignments: z.array(assignmentSchema),
+  timeline: z.array(eventSchema),
+  photos: z.array(z.object({ hash: z.string(), stage: z.string(), eventId: z.number().nullable() })),
+  requests: z.array(z.object({ id: z.number(), kind: z.string(), reason: z.string(), status: z.string(), extendTo: isoOrNull })),
+});
+export const listItemSchema = z.object({
+  id: z.number(), code: z.string(), title: z.string(), source: z.string(), status: z.string(), stage: z.number(), level: z.string(), urgent: z.boolean(),
+  dueAt: isoOrNull, overdue: z.boolean(), reportedAt: isoOrNull, closedAt: isoOrNull, categoryId: z.number().nullable(), categoryName: z.string().nullable(),
+  areaNodeId: z.number(), areaName: z.string().nullable(), ownerNodeId: z.number(), satisfaction: z.string().nullable(), possibleDuplicateOf: z.number().nullable(),
+});
+export const publicSchema = z.object({
+  code: z.string(), title: z.string(), category: z.string().nullable(), status: z.string(),
+  stages: z.array(z.object({ name: z.string(), reached: z.boolean(), at: isoOrNull })), result: z.string().nullable(), satisfaction: z.string().nullable(),
+});
