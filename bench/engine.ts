@@ -5,10 +5,12 @@ import { performance } from 'node:perf_hooks';
 import type { GridLocator } from '../src/core/geo/locator.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { seedReferenceData } from '../src/db/seed.ts';
 import { DEMO_PASSWORD, isEmpty, loadDemoTown } from '../src/modules/demo/demo.loader.ts';
 import { GridLocatorCache } from '../src/modules/structure/locator.cache.ts';
-import { createTestApp } from '../test/helpers/app.ts';
+import { createBenchApp } from './app.ts';
 import { LoadClient } from './client.ts';
+import { bearer, benchMatterFlow, benchStatistics } from './matters.ts';
 import { type EngineArgs, engineArgsSchema, type EngineMessage, type EngineResult, type LoadResult, type LoadTask, seededRandom, TOWN_BBOX } from './protocol.ts';
 
 const send = (message: EngineMessage) => process.send?.(message);
@@ -46,10 +48,11 @@ const perBusySecond = (r: LoadResult) => (r.serverElu ? r.perSecond / r.serverEl
 
 async function main(args: EngineArgs): Promise<EngineResult> {
   const loadAverage = loadavg()[0] ?? 0;
-  progress('migrating an empty database');
+  progress('migrating and seeding an empty database');
   const database = await openDatabase({ databaseUrl: args.databaseUrl, pgliteDir: null });
   await migrateToLatest(database.db);
-  const t = await createTestApp({ database: { ...database, url: args.databaseUrl, destroy: () => database.close() } });
+  await seedReferenceData(database.db);
+  const t = await createBenchApp(database, args.databaseUrl);
   const client = new LoadClient();
   try {
     if (!(await isEmpty(t.deps.db))) throw new Error('the benchmark database is not empty');
@@ -72,7 +75,8 @@ async function main(args: EngineArgs): Promise<EngineResult> {
     if (!(await probe.text()).includes('"grid":{')) throw new Error('the town centre did not resolve to a grid');
 
     const http = (url: string, extra: Partial<LoadTask>): LoadTask => ({
-      url: `${base}${url}`, method: 'GET', body: null, randomPointIn: null, concurrency: 32, maxRequests: 5_000_000, maxSeconds: args.httpSeconds, ...extra,
+      url: `${base}${url}`, method: 'GET', body: null, randomPointIn: null, concurrency: 32, maxRequests: 5_000_000, maxSeconds: args.httpSeconds,
+      headers: {}, choices: null, followUps: null, ...extra,
     });
     // A short unmeasured run first, so JIT warm-up and connection setup do not count.
     const measured = async (task: LoadTask) => {
@@ -97,12 +101,18 @@ async function main(args: EngineArgs): Promise<EngineResult> {
       method: 'POST', body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }), concurrency: 4, maxRequests: 5_000, maxSeconds: args.loginSeconds,
     }));
 
+    const memoryAfterHttp = memory();
+    const context = { args, deps: t.deps, base, townId: townRow.id, auth: await bearer(base, 'centre1'), progress, task: http, measured };
+    const flow = await benchMatterFlow(context);
+    const stats = await benchStatistics(context);
+
     return {
+      ...flow, ...stats, memoryAfterHistory: memory(),
       engine: args.engine, loadSeconds, town, locateInMemory, locateHttp, healthzHttp,
       locateToHealthz: healthzHttp.perSecond === 0 ? 0 : locateHttp.perSecond / healthzHttp.perSecond,
       locateToHealthzPerBusySecond: perBusySecond(healthzHttp) === 0 ? 0 : perBusySecond(locateHttp) / perBusySecond(healthzHttp),
       loadAverage,
-      nodeDetail, childFigures, login, memoryAfterLoad, memoryAfterHttp: memory(),
+      nodeDetail, childFigures, login, memoryAfterLoad, memoryAfterHttp,
     };
   } finally {
     client.close();

@@ -1,7 +1,10 @@
 // Load generator, run as its own process so the client's CPU does not share the server's event loop.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
 import { type ClientMessage, clientRequestSchema, type LoadResult, type LoadTask, seededRandom, percentile } from './protocol.ts';
+
+const idSchema = z.object({ id: z.number() });
 
 /** Upper bound on kept latency samples, so a fast endpoint cannot grow memory without limit. */
 const MAX_SAMPLES = 2_000_000;
@@ -23,7 +26,7 @@ function send(agent: Agent, method: string, url: string, headers: Record<string,
 export async function runLoad(task: LoadTask): Promise<Omit<LoadResult, 'serverElu'>> {
   const random = seededRandom(20261121);
   const latencies = new Float64Array(Math.min(task.maxRequests, MAX_SAMPLES));
-  const headers: Record<string, string> = task.body === null ? {} : { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { ...task.headers, ...(task.body === null ? {} : { 'content-type': 'application/json' }) };
   // One keep-alive socket per in-flight request, like a pool of phones each holding a connection.
   const agent = new Agent({ keepAlive: true, maxSockets: task.concurrency });
   const started = performance.now();
@@ -41,12 +44,31 @@ export async function runLoad(task: LoadTask): Promise<Omit<LoadResult, 'serverE
     return `${task.url}?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`;
   };
 
+  const bodyFor = (): string | null => {
+    const choices = task.choices;
+    if (task.body === null || choices === null || choices.length === 0) return task.body;
+    return task.body.replace('"__PICK__"', String(choices[Math.floor(random() * choices.length)]));
+  };
+
+  /** The first request, then the follow-ups with the id it returned; the first refusal ends the sequence. */
+  const sequence = async (): Promise<{ status: number; text: string }> => {
+    const first = await send(agent, task.method, urlFor(), headers, bodyFor());
+    if (first.status >= 300 || task.followUps === null) return first;
+    const parsed = idSchema.safeParse(JSON.parse(first.text));
+    if (!parsed.success) return { status: 599, text: `no id in ${first.text.slice(0, 100)}` };
+    for (const step of task.followUps) {
+      const next = await send(agent, step.method, step.url.replace(':id', String(parsed.data.id)), headers, step.body);
+      if (next.status >= 300) return next;
+    }
+    return first;
+  };
+
   const worker = async (): Promise<void> => {
     while (issued < task.maxRequests && performance.now() < deadline) {
       issued++;
       const t0 = performance.now();
       try {
-        const { status, text } = await send(agent, task.method, urlFor(), headers, task.body);
+        const { status, text } = await sequence();
         if (status >= 300) {
           errors++;
           firstError ??= `${status} ${text.slice(0, 200)}`;

@@ -16,6 +16,15 @@ export const loadTaskSchema = z.object({
   concurrency: z.number().int().positive(),
   maxRequests: z.number().int().positive(),
   maxSeconds: z.number().positive(),
+  /** Extra request headers, e.g. a bearer token. */
+  headers: z.record(z.string(), z.string()),
+  /** When set, "__PICK__" (with its quotes) in the body becomes one of these numbers, drawn per request. */
+  choices: z.array(z.number()).nullable(),
+  /**
+   * Requests sent in turn after the first one succeeds; ':id' in their URL is the `id` the first answer
+   * returned. The whole sequence counts as one request and its latency is the sequence's.
+   */
+  followUps: z.array(z.object({ method: z.enum(['GET', 'POST']), url: z.string(), body: z.string().nullable() })).nullable(),
 });
 export type LoadTask = z.infer<typeof loadTaskSchema>;
 
@@ -59,6 +68,16 @@ export const engineResultSchema = z.object({
   login: loadResultSchema,
   memoryAfterLoad: memorySchema,
   memoryAfterHttp: memorySchema,
+  /** Complete matters (report + register + dispatch) per second over HTTP, and the one-row insert ceiling at the same concurrency. */
+  matterFlow: loadResultSchema,
+  insertCeiling: loadResultSchema,
+  matterToInsert: z.number(),
+  matterToInsertPerBusySecond: z.number(),
+  /** Generated history (straight SQL, for the statistics timing only) and how many of its matters the queried year holds. */
+  history: z.object({ matters: z.number(), seconds: z.number(), inYear: z.number() }),
+  statsSummary: loadResultSchema,
+  statsBreakdown: loadResultSchema,
+  memoryAfterHistory: memorySchema,
 });
 export type EngineResult = z.infer<typeof engineResultSchema>;
 
@@ -76,6 +95,11 @@ export const engineArgsSchema = z.object({
   loginSeconds: z.number().positive(),
   treeRequests: z.number().int().positive(),
   lookups: z.number().int().positive(),
+  /** Matter sequences (and ceiling inserts) in flight at once. */
+  flowConcurrency: z.number().int().positive(),
+  historyMatters: z.number().int().positive(),
+  /** Sequential requests timed per statistics endpoint. */
+  statsRuns: z.number().int().positive(),
 });
 export type EngineArgs = z.infer<typeof engineArgsSchema>;
 

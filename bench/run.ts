@@ -15,11 +15,12 @@ const { values: opts } = parseArgs({
     engine: { type: 'string' },
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '10' },
+    history: { type: 'string', default: '1000000' },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('usage: npm run bench -- [--engine pglite|postgres] [--seconds 10] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
+  console.log('usage: npm run bench -- [--engine pglite|postgres] [--seconds 10] [--history 1000000] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
   process.exit(0);
 }
 if (opts.engine !== undefined && opts.engine !== 'pglite' && opts.engine !== 'postgres') {
@@ -30,6 +31,11 @@ const engines: BenchEngine[] = opts.engine === undefined ? ['pglite', 'postgres'
 const httpSeconds = Number(opts.seconds);
 if (!(httpSeconds > 0 && httpSeconds <= 60)) {
   console.error('--seconds must be a number in (0, 60]');
+  process.exit(2);
+}
+const historyMatters = Number(opts.history);
+if (!(Number.isInteger(historyMatters) && historyMatters > 0)) {
+  console.error('--history must be a positive whole number of matters');
   process.exit(2);
 }
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -76,7 +82,9 @@ const skipped: string[] = [];
 let failed = false;
 
 for (const engine of engines) {
-  const base: Omit<EngineArgs, 'databaseUrl'> = { engine, httpSeconds, loginSeconds: Math.min(5, httpSeconds), treeRequests: 200, lookups: 1_000_000 };
+  const base: Omit<EngineArgs, 'databaseUrl'> = {
+    engine, httpSeconds, loginSeconds: Math.min(5, httpSeconds), treeRequests: 200, lookups: 1_000_000, flowConcurrency: 8, historyMatters, statsRuns: 50,
+  };
   const started = Date.now();
   try {
     if (engine === 'pglite') {

@@ -23,6 +23,13 @@ const ROWS: [string, (r: EngineResult) => string][] = [
   ['GET /api/nodes?parentId=town&withFigures', (r) => latency(r.childFigures)],
   ['POST /api/auth/login, 4 in flight', (r) => throughput(r.login)],
   ['RSS after HTTP runs', (r) => `${r.memoryAfterHttp.rssMb} MB (heap ${r.memoryAfterHttp.heapUsedMb} MB)`],
+  ['Matters: POST + register + dispatch', (r) => `${throughput(r.matterFlow)} (complete matters)`],
+  ['POST /bench/insert, same in flight (ceiling)', (r) => throughput(r.insertCeiling)],
+  ['matters / insert ceiling', (r) => `${pct(r.matterToInsert)} of req/s · ${pct(r.matterToInsertPerBusySecond)} per busy server second`],
+  ['History generated (SQL, not the services)', (r) => `${int(r.history.matters)} matters in ${r.history.seconds.toFixed(0)} s (${int(r.history.inYear)} in the year queried)`],
+  ['GET /api/stats/summary (town, 1 year)', (r) => latency(r.statsSummary)],
+  ['GET /api/stats/breakdown (town, 1 year)', (r) => latency(r.statsBreakdown)],
+  ['RSS after the history', (r) => `${r.memoryAfterHistory.rssMb} MB (heap ${r.memoryAfterHistory.heapUsedMb} MB)`],
 ];
 
 export function renderTable(results: readonly EngineResult[]): string {

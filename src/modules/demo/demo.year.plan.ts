@@ -138,7 +138,7 @@ export interface Fate {
 export function drawFate(rng: Rng): Fate {
   return {
     reject: rng.chance(0.03), returned: rng.chance(0.025), extend: rng.chance(0.03), suspend: rng.chance(0.015), escalate: rng.chance(0.04),
-    summon: rng.chance(0.05), late: rng.chance(0.06), verifyFail: rng.chance(0.02), progress: rng.chance(0.5), silent: rng.chance(0.08), revisit: rng.chance(0.1),
+    summon: rng.chance(0.05), late: rng.chance(0.05), verifyFail: rng.chance(0.02), progress: rng.chance(0.5), silent: rng.chance(0.08), revisit: rng.chance(0.1),
   };
 }
 

@@ -172,7 +172,8 @@ async function* life(sim: Sim, p: Plan): Life {
   const first = await sim.as(p.reporter, t, (ctx) => matters.report(ctx, reportInput(p)));
   const id = first.id;
   sim.ids.set(p.index, id);
-  const urgent = first.urgent;
+  // Urgent matters and those due within hours are worked on at once, day or night.
+  const urgent = first.urgent || c.deadline.unit === 'natural_hours';
   const grid = sim.town.grid(first.grid_id);
   const wait = (min: number, max: number, stage?: Stage): Date => (t = stage !== undefined && stage === p.stall ? sim.never : sim.clock.later(t, min, max, r, urgent));
   const centre = async <T>(fn: (ctx: RequestContext) => Promise<T>) => sim.as(await sim.dispatcher(id, p), t, fn);
