@@ -222,8 +222,7 @@ function markDuplicates(rng: Rng, plans: Plan[], end: Date): void {
 
 /** The report as its reporter files it: staff pick the type on the phone, residents and callers describe it. */
 export function reportInput(p: Plan): ReportInput {
-  // A building gives the matter its point on the map. A bare lng/lat would do the same, but on PGlite the
-  // report's point lookup waits for the connection its own transaction holds (reported, not worked around here).
+  // The building gives the matter its grid and its point on the map, as when a reporter picks it on the phone.
   const location: ReportInput['location'] = p.building ? { buildingId: p.building.id } : { nodeId: p.grid.id };
   return {
     source: p.source, channel: CHANNEL[p.source], description: p.description, photos: [], location,
