@@ -1,36 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectError, login, type TestApp } from '../helpers/app.ts';
-import { PASSWORD, type StoryTown, seedStoryTown } from '../helpers/factory.ts';
+import { describe, expect, it } from 'vitest';
+import { expectError, login } from '../helpers/app.ts';
+import { PASSWORD } from '../helpers/factory.ts';
 import { Actor, type MatterOut, uploadPhoto } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary, within } from './support.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary, useStoryTown } from './support.ts';
 
 // Story 3: cars jam a school gate; the grid worker directs traffic, then reports; the centre dispatches the
 // safety board's post with traffic police, school, property company and police station; peak-hour marshals follow.
 describe('story 3 — the jammed school gate, one post and five units', () => {
-  let t: TestApp;
-  let town: StoryTown;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedStoryTown(t.deps);
-  });
-  afterAll(() => within(5_000, 'closing the test app', t.close()).catch(() => undefined));
+  const s = useStoryTown();
 
   it('dispatches the traffic post with four assists, summons one more department, and the complaining parent rates it', async () => {
-    const worker = await Actor.as(t.app, 't_worker12');
-    const centre = await Actor.as(t.app, 't_centre');
-    const post = await Actor.as(t.app, 't_post');
-    const parent = await Actor.as(t.app, 't_resident12');
-    const d = town.departments;
-    const assists = { traffic: await Actor.as(t.app, 't_traffic'), school: await Actor.as(t.app, 't_school'), property: await Actor.as(t.app, 't_property'), police: await Actor.as(t.app, 't_police') };
-    const enforcement = await Actor.as(t.app, 't_enforce');
+    const worker = await Actor.as(s.t.app, 't_worker12');
+    const centre = await Actor.as(s.t.app, 't_centre');
+    const post = await Actor.as(s.t.app, 't_post');
+    const parent = await Actor.as(s.t.app, 't_resident12');
+    const d = s.town.departments;
+    const assists = { traffic: await Actor.as(s.t.app, 't_traffic'), school: await Actor.as(s.t.app, 't_school'), property: await Actor.as(s.t.app, 't_property'), police: await Actor.as(s.t.app, 't_police') };
+    const enforcement = await Actor.as(s.t.app, 't_enforce');
 
     // Collect: 李秀英 complains at the gate; the grid worker sorts the traffic out, then reports it on her behalf.
     const reported = full(await worker.ok<MatterOut>('POST', '/api/matters', {
-      source: 'patrol', channel: 'phone', location: { nodeId: town.g12.id }, address: '花园路小学南门',
+      source: 'patrol', channel: 'phone', location: { nodeId: s.town.g12.id }, address: '花园路小学南门',
       description: '放学高峰学校门口家长停车接娃，车辆乱停把校门口堵死了，孩子从车缝里穿行很危险',
-      reporter: { residentId: town.residents.r12 },
+      reporter: { residentId: s.town.residents.r12 },
     }));
-    expect(reported).toMatchObject({ status: 'reported', areaNodeId: town.g12.id, gridId: town.g12.id, ownerNodeId: town.town.id, urgent: false, reporter: { residentId: town.residents.r12, userId: town.storyUsers.resident12 } });
+    expect(reported).toMatchObject({ status: 'reported', areaNodeId: s.town.g12.id, gridId: s.town.g12.id, ownerNodeId: s.town.town.id, urgent: false, reporter: { residentId: s.town.residents.r12, userId: s.town.storyUsers.resident12 } });
     const id = reported.id;
     // She follows it on her phone.
     expect((await parent.matter(id)).status).toBe('reported');
@@ -38,34 +32,34 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
     // Triage: a public matter for the street; the safety board leads.
     expect(await centre.ok('GET', `/api/matters/${id}/suggestion`)).toMatchObject({ category: { code: 'S06001' }, level: 'town' });
     const registered = full(await centre.step(id, 'register', { categoryCode: 'S06001', scope: 'public', complexity: 'complex' }));
-    expect(registered).toMatchObject({ status: 'registered', level: 'town', ownerNodeId: town.town.id, leadBoardId: town.board.id });
+    expect(registered).toMatchObject({ status: 'registered', level: 'town', ownerNodeId: s.town.town.id, leadBoardId: s.town.board.id });
 
     // Assign: the traffic patrol post leads; traffic police, the school, the property company and the police station assist.
     const before = new Date();
     const dispatched = await centre.step(id, 'dispatch', {
-      lead: { kind: 'post', id: town.post.id },
-      assists: [{ kind: 'department', id: d.traffic.id }, { kind: 'department', id: d.school.id }, { kind: 'department', id: d.property.id }, { kind: 'department', id: town.police.id }],
+      lead: { kind: 'post', id: s.town.post.id },
+      assists: [{ kind: 'department', id: d.traffic.id }, { kind: 'department', id: d.school.id }, { kind: 'department', id: d.property.id }, { kind: 'department', id: s.town.police.id }],
       note: '交通巡逻岗牵头，交巡警、学校、物业、派出所协同',
     });
     const due = dueAfter(before, 2, 'working_days');
-    expect(dispatched).toMatchObject({ status: 'dispatched', ownerNodeId: town.town.id, level: 'town' });
+    expect(dispatched).toMatchObject({ status: 'dispatched', ownerNodeId: s.town.town.id, level: 'town' });
     expectDueNear(dispatched.dueAt, due);
     let detail = await centre.matter(id);
     expect(detail.assignments.map((a) => [a.role, a.targetKind, a.targetId, a.status, a.summoned])).toEqual([
-      ['lead', 'post', town.post.id, 'pending', false],
+      ['lead', 'post', s.town.post.id, 'pending', false],
       ['assist', 'department', d.traffic.id, 'pending', false],
       ['assist', 'department', d.school.id, 'pending', false],
       ['assist', 'department', d.property.id, 'pending', false],
-      ['assist', 'department', town.police.id, 'pending', false],
+      ['assist', 'department', s.town.police.id, 'pending', false],
     ]);
 
     // Handle: the post accepts and sets up peak-hour marshals.
-    expect(await post.step(id, 'accept')).toMatchObject({ status: 'handling', ownerNodeId: town.town.id });
+    expect(await post.step(id, 'accept')).toMatchObject({ status: 'handling', ownerNodeId: s.town.town.id });
     await post.step(id, 'progress', { note: '早晚高峰设置护学岗，安排交通劝导员现场疏导', photos: [] });
 
     // 街道吹哨、部门报到: the centre summons the street's law enforcement team for the illegal parking.
     const summoned = await centre.step(id, 'summon', { departments: [{ kind: 'department', id: d.enforcement.id }], note: '校门口占道违停，需综合执法大队报到' });
-    expect(summoned).toMatchObject({ status: 'handling', ownerNodeId: town.town.id, dueAt: dispatched.dueAt });
+    expect(summoned).toMatchObject({ status: 'handling', ownerNodeId: s.town.town.id, dueAt: dispatched.dueAt });
     detail = await centre.matter(id);
     expect(detail.assignments.at(-1)).toMatchObject({ role: 'assist', targetKind: 'department', targetId: d.enforcement.id, targetName: '观音桥街道综合执法大队', status: 'pending', summoned: true });
 
@@ -85,15 +79,15 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
     expect((await centre.matter(id)).assignments.map((a) => a.status)).toEqual(['accepted', 'done', 'done', 'done', 'done', 'done']);
 
     // The post marks it handled with a photo of the cleared gate.
-    const photo = await uploadPhoto(t.app, await login(t.app, 't_post', PASSWORD));
-    expect(await post.step(id, 'handle', { note: '校门口秩序恢复，护学岗常态化', photos: [photo] })).toMatchObject({ status: 'handled', ownerNodeId: town.town.id });
+    const photo = await uploadPhoto(s.t.app, await login(s.t.app, 't_post', PASSWORD));
+    expect(await post.step(id, 'handle', { note: '校门口秩序恢复，护学岗常态化', photos: [photo] })).toMatchObject({ status: 'handled', ownerNodeId: s.town.town.id });
 
     // Feed back: the centre verifies; 李秀英 is told and rates it satisfied.
     expect(await centre.step(id, 'verify', { passed: true, note: '高峰时段实地查看，通行顺畅' })).toMatchObject({ status: 'feedback' });
-    const notices = await t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
-    expect(notices).toEqual([{ user_id: town.storyUsers.resident12, resident_id: town.residents.r12, kind: 'matter.feedback' }]);
+    const notices = await s.t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
+    expect(notices).toEqual([{ user_id: s.town.storyUsers.resident12, resident_id: s.town.residents.r12, kind: 'matter.feedback' }]);
     const closed = full(await parent.step(id, 'rate', { satisfaction: 'satisfied', comment: '现在接孩子不堵了' }));
-    expect(closed).toMatchObject({ status: 'closed', stage: 5, ownerNodeId: town.town.id, level: 'town', satisfaction: 'satisfied', closedOnTime: true });
+    expect(closed).toMatchObject({ status: 'closed', stage: 5, ownerNodeId: s.town.town.id, level: 'town', satisfaction: 'satisfied', closedOnTime: true });
 
     detail = await centre.matter(id);
     expect(steps(detail)).toEqual([
@@ -114,10 +108,10 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
       ['verify_pass', 'centre_operator', 'handled', 'feedback'],
       ['rate_ok', 'resident', 'feedback', 'closed'],
     ]);
-    const u = town.storyUsers;
+    const u = s.town.storyUsers;
     expect(detail.timeline.map((e) => e.actorUserId)).toEqual([
-      town.users.worker12, town.users.centre, town.users.centre, town.users.post, town.users.post, town.users.centre,
-      u.traffic, u.traffic, u.school, u.property, town.users.dept, u.enforcement, u.enforcement, town.users.post, town.users.centre, u.resident12,
+      s.town.users.worker12, s.town.users.centre, s.town.users.centre, s.town.users.post, s.town.users.post, s.town.users.centre,
+      u.traffic, u.traffic, u.school, u.property, s.town.users.dept, u.enforcement, u.enforcement, s.town.users.post, s.town.users.centre, u.resident12,
     ]);
     expect(detail.assignments.map((a) => a.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
 
@@ -126,23 +120,23 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
     const dueDay = beijingDay(due);
     const dueCounted = dueDay <= today ? { due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 } : { due: 0, closed: 0, closedOnTime: 0, onTimeRate: null };
     const hours = hoursBetween(closed.registeredAt, closed.closedAt);
-    for (const node of [town.g12, town.c1, town.town]) {
+    for (const node of [s.town.g12, s.town.c1, s.town.town]) {
       const s = await summary(centre, node.id, today);
       expect(s.reported).toMatchObject({ total: 1, bySource: { patrol: 1 }, byLevel: { town: 1 }, byStatus: { closed: 1 }, byCategory: [{ code: 'S06001', n: 1 }] });
       expect(s).toMatchObject({ ...dueCounted, rated: 1, satisfied: 1, basically: 0, dissatisfied: 0, satisfactionRate: 1, handled: 1, reworked: 0, closes: 1, escalated: 0, overdueNow: 0 });
       expect(s.averageHandlingHours).toBeCloseTo(hours, 3);
     }
     // The post and every department that worked on it, the summoned one included.
-    expect(await handlerLine(centre, town.town.id, 'post', town.post.id, today)).toMatchObject({ ...dueCounted, handled: 1, rated: 1, satisfied: 1, satisfactionRate: 1, closes: 1, overdueNow: 0 });
-    for (const deptId of [d.traffic.id, d.school.id, d.property.id, town.police.id, d.enforcement.id]) {
-      expect(await handlerLine(centre, town.c1.id, 'department', deptId, today)).toMatchObject({ ...dueCounted, handled: 1, rated: 1, satisfied: 1, closes: 1, overdueNow: 0 });
+    expect(await handlerLine(centre, s.town.town.id, 'post', s.town.post.id, today)).toMatchObject({ ...dueCounted, handled: 1, rated: 1, satisfied: 1, satisfactionRate: 1, closes: 1, overdueNow: 0 });
+    for (const deptId of [d.traffic.id, d.school.id, d.property.id, s.town.police.id, d.enforcement.id]) {
+      expect(await handlerLine(centre, s.town.c1.id, 'department', deptId, today)).toMatchObject({ ...dueCounted, handled: 1, rated: 1, satisfied: 1, closes: 1, overdueNow: 0 });
     }
     // On its due day the matter counts as closed on time, for the area and for the post.
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      const later = await Actor.as(t.app, 't_centre');
-      expect(await summary(later, town.town.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, overdueNow: 0 });
-      expect(await handlerLine(later, town.town.id, 'post', town.post.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });
-      expect(await handlerLine(later, town.c1.id, 'department', d.enforcement.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });
+      const later = await Actor.as(s.t.app, 't_centre');
+      expect(await summary(later, s.town.town.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, overdueNow: 0 });
+      expect(await handlerLine(later, s.town.town.id, 'post', s.town.post.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });
+      expect(await handlerLine(later, s.town.c1.id, 'department', d.enforcement.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });
     });
   });
 });

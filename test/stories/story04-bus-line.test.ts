@@ -1,61 +1,53 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type StoryTown, seedStoryTown } from '../helpers/factory.ts';
+import { describe, expect, it } from 'vitest';
 import { Actor, type MatterOut } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary, within } from './support.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary, useStoryTown } from './support.ts';
 
 // Story 4: no bus near an estate; the worker logs it; the livelihood board leads with the traffic post, law
 // enforcement assists, the community cooperates; a new bus line in 15 days covers 60,000 people.
 describe('story 4 — no bus near the estate: fifteen working days, one extension, a return visit', () => {
-  let t: TestApp;
-  let town: StoryTown;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedStoryTown(t.deps);
-  });
-  afterAll(() => within(5_000, 'closing the test app', t.close()).catch(() => undefined));
+  const s = useStoryTown();
 
   it('runs a fifteen-working-day matter with an approved extension to closure and a return visit', async () => {
-    const worker = await Actor.as(t.app, 't_worker11');
-    const centre = await Actor.as(t.app, 't_centre');
-    const lead = await Actor.as(t.app, 't_livelihood');
-    const trafficPost = await Actor.as(t.app, 't_post');
-    const lawPost = await Actor.as(t.app, 't_lawpost');
-    const community = await Actor.as(t.app, 't_staff1');
-    const p = town.posts;
+    const worker = await Actor.as(s.t.app, 't_worker11');
+    const centre = await Actor.as(s.t.app, 't_centre');
+    const lead = await Actor.as(s.t.app, 't_livelihood');
+    const trafficPost = await Actor.as(s.t.app, 't_post');
+    const lawPost = await Actor.as(s.t.app, 't_lawpost');
+    const community = await Actor.as(s.t.app, 't_staff1');
+    const p = s.town.posts;
 
     // Collect: on her door-to-door visits the grid worker logs what the residents keep saying.
     const reported = full(await worker.ok<MatterOut>('POST', '/api/matters', {
-      source: 'visit', channel: 'phone', location: { buildingId: town.building.id },
+      source: 'visit', channel: 'phone', location: { buildingId: s.town.building.id },
       description: '走访中居民反映小区附近没有公交，最近的公交站要走两公里，老人孩子出行难，希望开通公交线路',
     }));
-    expect(reported).toMatchObject({ status: 'reported', areaNodeId: town.g11.id, ownerNodeId: town.town.id, reporter: { userId: town.users.worker11 } });
+    expect(reported).toMatchObject({ status: 'reported', areaNodeId: s.town.g11.id, ownerNodeId: s.town.town.id, reporter: { userId: s.town.users.worker11 } });
     const id = reported.id;
 
     // Triage: a public, complex livelihood matter; the dictionary puts it under the livelihood board.
     expect(await centre.ok('GET', `/api/matters/${id}/suggestion`)).toMatchObject({ category: { code: 'S03003' }, level: 'town', leadBoard: 'livelihood' });
     const registered = await centre.step(id, 'register', { categoryCode: 'S03003', scope: 'public', complexity: 'complex' });
-    expect(registered).toMatchObject({ status: 'registered', level: 'town', ownerNodeId: town.town.id, leadBoardId: town.livelihood.id, complexity: 'complex' });
+    expect(registered).toMatchObject({ status: 'registered', level: 'town', ownerNodeId: s.town.town.id, leadBoardId: s.town.livelihood.id, complexity: 'complex' });
 
     // Assign: the livelihood board's post leads with the traffic post; law enforcement assists; the community cooperates.
     const before = new Date();
     const dispatched = await centre.step(id, 'dispatch', {
       lead: { kind: 'post', id: p.publicService.id },
-      assists: [{ kind: 'post', id: town.post.id }, { kind: 'post', id: p.lawPost.id }, { kind: 'node', id: town.c1.id }],
+      assists: [{ kind: 'post', id: s.town.post.id }, { kind: 'post', id: p.lawPost.id }, { kind: 'node', id: s.town.c1.id }],
       note: '民生服务板块牵头，交通巡逻岗、综合执法岗协办，花园社区配合',
     });
     const due = dueAfter(before, 15, 'working_days');
-    expect(dispatched).toMatchObject({ status: 'dispatched', ownerNodeId: town.town.id, level: 'town' });
+    expect(dispatched).toMatchObject({ status: 'dispatched', ownerNodeId: s.town.town.id, level: 'town' });
     expectDueNear(dispatched.dueAt, due);
     expect((await centre.matter(id)).assignments.map((a) => [a.role, a.targetKind, a.targetId, a.targetName, a.status])).toEqual([
       ['lead', 'post', p.publicService.id, '公共服务岗', 'pending'],
-      ['assist', 'post', town.post.id, '交通巡逻岗', 'pending'],
+      ['assist', 'post', s.town.post.id, '交通巡逻岗', 'pending'],
       ['assist', 'post', p.lawPost.id, '综合执法岗', 'pending'],
-      ['assist', 'node', town.c1.id, '花园社区', 'pending'],
+      ['assist', 'node', s.town.c1.id, '花园社区', 'pending'],
     ]);
 
     // Handle: the lead accepts and surveys the route with the traffic post.
-    expect(await lead.step(id, 'accept')).toMatchObject({ status: 'handling', ownerNodeId: town.town.id });
+    expect(await lead.step(id, 'accept')).toMatchObject({ status: 'handling', ownerNodeId: s.town.town.id });
     await lead.step(id, 'progress', { note: '会同交通巡逻岗实地踏勘，拟定新线路走向和站点', photos: [] });
 
     // The new line needs the district's approval and a trial run: the lead asks for five more working days.
@@ -65,7 +57,7 @@ describe('story 4 — no bus near the estate: fifteen working days, one extensio
     const request = detail.requests[0];
     expect(detail.requests).toMatchObject([{ kind: 'extend', status: 'pending' }]);
     const extended = await centre.ok<MatterOut>('POST', `/api/matters/${id}/requests/${request?.id}/decide`, { approve: true, note: '同意延期' });
-    expect(extended).toMatchObject({ status: 'handling', ownerNodeId: town.town.id, dueAt: extendTo.toISOString(), counts: { extended: 1 } });
+    expect(extended).toMatchObject({ status: 'handling', ownerNodeId: s.town.town.id, dueAt: extendTo.toISOString(), counts: { extended: 1 } });
     expect((await centre.matter(id)).requests).toMatchObject([{ kind: 'extend', status: 'approved' }]);
 
     // The assists do their part; the community cooperates (its staff act for it).
@@ -74,12 +66,12 @@ describe('story 4 — no bus near the estate: fifteen working days, one extensio
     await lawPost.step(id, 'assist-done', { note: '清理拟设站点周边占道经营', photos: [] });
     await community.step(id, 'assist-done', { note: '社区收集居民出行需求并张贴新线路公示', photos: [] });
     expect((await centre.matter(id)).assignments.map((a) => a.status)).toEqual(['accepted', 'done', 'done', 'done']);
-    expect(await lead.step(id, 'handle', { note: '新开公交线路，覆盖周边6万余人', photos: [] })).toMatchObject({ status: 'handled', ownerNodeId: town.town.id });
+    expect(await lead.step(id, 'handle', { note: '新开公交线路，覆盖周边6万余人', photos: [] })).toMatchObject({ status: 'handled', ownerNodeId: s.town.town.id });
 
     // Feed back: verified, then closed by the centre (a staff report nobody rates).
     expect(await centre.step(id, 'verify', { passed: true, note: '新线路已试运行' })).toMatchObject({ status: 'feedback' });
     const closed = full(await centre.step(id, 'close', { note: '新公交线路开通' }));
-    expect(closed).toMatchObject({ status: 'closed', ownerNodeId: town.town.id, level: 'town', closedOnTime: true, dueAt: extendTo.toISOString(), counts: { extended: 1 } });
+    expect(closed).toMatchObject({ status: 'closed', ownerNodeId: s.town.town.id, level: 'town', closedOnTime: true, dueAt: extendTo.toISOString(), counts: { extended: 1 } });
 
     // Evaluate: a return visit (回访) is recorded; the matter stays closed.
     expect(await worker.step(id, 'visit', { outcome: '回访小区居民，新公交线路运行正常，出行方便多了', satisfied: true })).toMatchObject({ status: 'closed' });
@@ -102,10 +94,10 @@ describe('story 4 — no bus near the estate: fifteen working days, one extensio
       ['close', 'centre_operator', 'feedback', 'closed'],
       ['return_visit', 'grid_worker', 'closed', 'closed'],
     ]);
-    const u = town.storyUsers;
+    const u = s.town.storyUsers;
     expect(detail.timeline.map((e) => e.actorUserId)).toEqual([
-      town.users.worker11, town.users.centre, town.users.centre, u.publicService, u.publicService, u.publicService, town.users.centre,
-      town.users.post, u.lawPost, u.lawPost, town.users.staff1, u.publicService, town.users.centre, town.users.centre, town.users.worker11,
+      s.town.users.worker11, s.town.users.centre, s.town.users.centre, u.publicService, u.publicService, u.publicService, s.town.users.centre,
+      s.town.users.post, u.lawPost, u.lawPost, s.town.users.staff1, u.publicService, s.town.users.centre, s.town.users.centre, s.town.users.worker11,
     ]);
     expect(detail.timeline.find((e) => e.action === 'extend')).toMatchObject({ details: { to: extendTo.toISOString() } });
     expect(detail.timeline.at(-1)).toMatchObject({ note: '回访小区居民，新公交线路运行正常，出行方便多了', details: { satisfied: true } });
@@ -113,26 +105,26 @@ describe('story 4 — no bus near the estate: fifteen working days, one extensio
 
     // Statistics afterwards, today: one visit at street level, handled and closed, extended once.
     const today = beijingDay();
-    for (const node of [town.g11, town.c1, town.town]) {
+    for (const node of [s.town.g11, s.town.c1, s.town.town]) {
       const s = await summary(centre, node.id, today);
       expect(s.reported).toMatchObject({ total: 1, bySource: { visit: 1 }, byLevel: { town: 1 }, byStatus: { closed: 1 }, byCategory: [{ code: 'S03003', n: 1 }] });
       // Due weeks from now, so not yet due today.
       expect(s).toMatchObject({ due: 0, closed: 0, closureRate: null, handled: 1, reworked: 0, closes: 1, extended: 1, suspended: 0, escalated: 0, rated: 0, overdueNow: 0 });
     }
-    for (const postId of [p.publicService.id, town.post.id, p.lawPost.id]) {
-      expect(await handlerLine(centre, town.town.id, 'post', postId, today)).toMatchObject({ handled: 1, extended: 1, closes: 1, overdueNow: 0 });
+    for (const postId of [p.publicService.id, s.town.post.id, p.lawPost.id]) {
+      expect(await handlerLine(centre, s.town.town.id, 'post', postId, today)).toMatchObject({ handled: 1, extended: 1, closes: 1, overdueNow: 0 });
     }
     // On the original due day nothing falls due any more; on the extended due day it counts as closed on time.
     const oldDueDay = beijingDay(due);
     const newDueDay = beijingDay(extendTo);
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      expect(await summary(await Actor.as(t.app, 't_centre'), town.town.id, today, oldDueDay)).toMatchObject({ due: 0, closed: 0, closureRate: null, extended: 1, overdueNow: 0 });
+      expect(await summary(await Actor.as(s.t.app, 't_centre'), s.town.town.id, today, oldDueDay)).toMatchObject({ due: 0, closed: 0, closureRate: null, extended: 1, overdueNow: 0 });
     });
     await onDay(new Date(extendTo.getTime() + 60_000), async () => {
-      const later = await Actor.as(t.app, 't_centre');
-      expect(await summary(later, town.town.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, extended: 1, overdueNow: 0 });
-      expect(await handlerLine(later, town.town.id, 'post', p.publicService.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, extended: 1 });
-      expect(await summary(later, town.c1.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1 });
+      const later = await Actor.as(s.t.app, 't_centre');
+      expect(await summary(later, s.town.town.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, extended: 1, overdueNow: 0 });
+      expect(await handlerLine(later, s.town.town.id, 'post', p.publicService.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, extended: 1 });
+      expect(await summary(later, s.town.c1.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1 });
     });
   });
 });

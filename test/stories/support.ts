@@ -1,7 +1,9 @@
-import { expect, vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { addDeadline, type DeadlineUnit, defaultCalendarConfig } from '../../src/core/calendar/calendar.ts';
 import { chinaCalendarOverrides } from '../../src/core/calendar/china-holidays.ts';
 import type { FastifyInstance } from 'fastify';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { type StoryTown, seedStoryTown } from '../helpers/factory.ts';
 import { Actor, type MatterDetail, type MatterOut } from '../helpers/matters.ts';
 
 /** What the stories share: the holiday calendar, Beijing days, the timeline and statistics readers. */
@@ -87,4 +89,16 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One app over a fresh database with the story town per file, closed afterwards; tests read `s.t` and `s.town`. */
+export function useStoryTown(): { t: TestApp; town: StoryTown } {
+  // Filled in by beforeAll, which runs before any test reads it.
+  const s = {} as { t: TestApp; town: StoryTown };
+  beforeAll(async () => {
+    s.t = await createTestApp();
+    s.town = await seedStoryTown(s.t.deps);
+  });
+  afterAll(() => within(5_000, 'closing the test app', s.t.close()).catch(() => undefined));
+  return s;
 }
