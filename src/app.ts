@@ -22,6 +22,7 @@ import { UsersService } from './modules/people/users.service.ts';
 import { GridService } from './modules/structure/grid.service.ts';
 import { OrganisationService } from './modules/structure/organisation.service.ts';
 import { homePage } from './modules/home/home.routes.ts';
+import { webRoutes } from './modules/web/web.routes.ts';
 import { dictionaryRoutes } from './modules/dictionary/dictionary.routes.ts';
 import { DispatchService } from './modules/matters/dispatch.service.ts';
 import { EvaluationService } from './modules/matters/evaluation.service.ts';
@@ -98,5 +99,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(liveRoutes(deps));
   await app.register(noticesRoutes(deps));
   await app.register(homePage());
+  await app.register(webRoutes());
   return app;
 }

@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
+import { ensureWebBuilt } from './web/build.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -27,6 +28,8 @@ export async function openDeps(config: Config): Promise<{ deps: AppDeps; databas
 
 /** `dualgrid serve`: migrate, load the demo town into an empty database unless told not to, listen. */
 export async function serve(config: Config): Promise<Running> {
+  // The pages are built from web/ when missing or older than their sources, before the app serves them.
+  await ensureWebBuilt((msg) => console.log(msg));
   const { deps, database } = await openDeps(config);
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
   const demo = config.demoOnEmpty && (await isEmpty(deps.db));

@@ -4,6 +4,8 @@ import * as foundation from './migrations/2026_11_21_0001_foundation.ts';
 import * as files from './migrations/2026_11_21_0002_files.ts';
 import * as matters from './migrations/2026_11_21_0003_matters.ts';
 import * as inspectionUrgency from './migrations/2026_11_21_0004_inspection_urgency.ts';
+import * as onlineGrid from './migrations/2026_11_22_0005_online_grid.ts';
+import * as outbound from './migrations/2026_11_22_0006_outbound.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_21_0002_files': files,
   '2026_11_21_0003_matters': matters,
   '2026_11_21_0004_inspection_urgency': inspectionUrgency,
+  '2026_11_22_0005_online_grid': onlineGrid,
+  '2026_11_22_0006_outbound': outbound,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

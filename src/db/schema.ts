@@ -387,6 +387,128 @@ export interface InspectionPointsTable {
   matter_id: number | null;
 }
 
+// ---- online grid (0005) ----
+export type UrgentKind = 'fraud' | 'fire' | 'flood' | 'fight' | 'missing' | 'gas' | 'injury';
+export interface SensingHints { buildings?: string[]; units?: string[]; rooms?: string[]; landmarks?: string[] }
+
+export interface IntakeSourcesTable {
+  id: Generated<number>;
+  kind: 'wecom' | 'webhook';
+  name: string;
+  token: string | null;
+  aes_key: string | null;
+  corp_id: string | null;
+  secret: string | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  id: Generated<number>;
+  group_id: number;
+  external_user_id: string;
+  display_name: string;
+  resident_id: number | null;
+  user_id: number | null;
+  joined_at: Timestamp;
+  left_at: NullableTimestamp;
+}
+
+export interface GroupMessagesTable {
+  id: Generated<number>;
+  source_id: number | null;
+  via: 'wecom' | 'webhook' | 'forward';
+  external_group_id: string;
+  external_msg_id: string;
+  group_id: number | null;
+  grid_id: number | null;
+  sender_external_id: string;
+  sender_name: string;
+  member_id: number | null;
+  sent_at: ColumnType<Date, Date | string, Date | string>;
+  received_at: Timestamp;
+  text: string;
+  attachments: ColumnType<Array<{ kind: string; url?: string; fileHash?: string; name?: string }>, string, string>;
+  forwarded_by: number | null;
+  actionable: Generated<boolean>;
+  score: Generated<number>;
+  category_code: string | null;
+  urgency: Generated<'normal' | 'urgent'>;
+  urgent_kind: string | null;
+  hints: ColumnType<SensingHints, string | undefined, string>;
+  state: Generated<'new' | 'held' | 'to_matter' | 'handled_in_group' | 'dismissed'>;
+  matter_id: number | null;
+  handled_note: string | null;
+  handled_by: number | null;
+  handled_at: NullableTimestamp;
+  dedupe_key: string;
+}
+
+export interface SensingPhrasesTable {
+  id: Generated<number>;
+  kind: 'category' | 'urgent' | 'chatter' | 'landmark';
+  category_code: string | null;
+  urgent_kind: string | null;
+  phrase: string;
+  weight: Generated<number>;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+// ---- outbound (0006) ----
+export interface OutboundTargetsTable {
+  id: Generated<number>;
+  group_id: number;
+  kind: 'wecom_robot' | 'webhook';
+  url: string;
+  secret: string | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: Timestamp;
+}
+
+export interface BroadcastContentTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  theme: string | null;
+  status: Generated<'active' | 'retired'>;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface BroadcastPlansTable {
+  id: Generated<number>;
+  name: string;
+  cadence: 'daily' | 'weekly';
+  time_of_day: string;
+  weekday: number | null;
+  content_id: number | null;
+  theme: string | null;
+  node_id: number | null;
+  group_ids: ColumnType<number[], number[] | undefined, number[]>;
+  status: Generated<'active' | 'paused'>;
+  next_run_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface OutboundDeliveriesTable {
+  id: Generated<number>;
+  target_id: number | null;
+  group_id: number;
+  kind: 'matter_outcome' | 'broadcast' | 'alert';
+  matter_id: number | null;
+  plan_id: number | null;
+  payload: ColumnType<unknown, string, string>;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_status: number | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
 export interface DB {
   meta: MetaTable;
   nodes: NodesTable;
@@ -418,6 +540,14 @@ export interface DB {
   matter_counts: MatterCountsTable;
   matter_metrics: MatterMetricsTable;
   inspection_tasks: InspectionTasksTable;
+  intake_sources: IntakeSourcesTable;
+  group_members: GroupMembersTable;
+  group_messages: GroupMessagesTable;
+  sensing_phrases: SensingPhrasesTable;
+  outbound_targets: OutboundTargetsTable;
+  broadcast_content: BroadcastContentTable;
+  broadcast_plans: BroadcastPlansTable;
+  outbound_deliveries: OutboundDeliveriesTable;
   inspection_points: InspectionPointsTable;
 }
 

@@ -182,3 +182,11 @@ export const getDepartment = (db: Kysely<DB>, id: number) => db.selectFrom('depa
 /** Departments attached to any of the given nodes (a town sees its own and its district's). */
 export const listDepartments = (db: Kysely<DB>, nodeIds: number[]) =>
   nodeIds.length === 0 ? Promise.resolve([]) : db.selectFrom('departments').selectAll().where('node_id', 'in', nodeIds).orderBy('id').execute();
+
+/** Active nodes of one level with a boundary, optionally within a subtree (for maps). */
+export const listBoundaries = (db: Kysely<DB>, level: string, underPath: string | null) => {
+  let q = db.selectFrom('nodes').select(['id', 'parent_id', 'level', 'code', 'name', 'boundary'])
+    .where('level', '=', level as never).where('status', '=', 'active').where('boundary', 'is not', null);
+  if (underPath) q = q.where('path', 'like', `${underPath}%`);
+  return q.orderBy('code').execute();
+};

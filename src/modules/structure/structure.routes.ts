@@ -61,6 +61,13 @@ export function structureRoutes(structure: StructureService, grids: GridService,
       schema: { tags: ['structure'], summary: 'Which grid holds a point (WGS-84 or GCJ-02)', querystring: s.locateQuery, response: { 200: s.locateResult } },
     }, async (req) => structure.locate(req.query.lng, req.query.lat, req.query.crs));
 
+    app.get('/api/geo/boundaries', {
+      schema: { tags: ['structure'], summary: 'Boundaries of the towns, communities or grids under a node, as GeoJSON in WGS-84 (public, for maps)', querystring: s.boundariesQuery, response: { 200: s.boundariesResult } },
+    }, async (req, reply) => {
+      reply.header('cache-control', 'no-cache');
+      return structure.boundaries(req.query.kind, req.query.under);
+    });
+
     app.get('/api/buildings', {
       schema: { tags: ['grid'], summary: "A grid's buildings and units (grid staff)", querystring: s.gridQuery, response: { 200: z.object({ items: z.array(s.buildingSchema) }) } },
     }, async (req) => ({ items: (await grids.listBuildings(req.ctx, req.query.gridId)).map(presentBuilding) }));

@@ -113,3 +113,16 @@ export const createDepartmentBody = z.object({
   jointDutyType: jointDutyTypeSchema.nullable().default(null), boardId: z.number().int().positive().nullable().default(null),
 }).refine((b) => (b.kind === 'joint_duty') === (b.jointDutyType !== null), { message: 'a joint-duty post needs a jointDutyType, and only a joint-duty post may have one', path: ['jointDutyType'] });
 export const organisationQuery = z.object({ nodeId: z.coerce.number().int().positive() });
+
+export const boundariesQuery = z.object({
+  kind: z.enum(['town', 'community', 'grid']).default('grid'),
+  under: optionalId.describe('only nodes in the subtree of this node'),
+});
+export const boundariesResult = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({
+    type: z.literal('Feature'),
+    geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.unknown() }),
+    properties: z.object({ id: z.number(), code: z.string(), name: z.string(), kind: z.string(), parentId: z.number().nullable() }),
+  })),
+});

@@ -40,6 +40,20 @@ export class StructureService {
     return { ...result, figures };
   }
 
+  /** The boundaries of one level's nodes under a node, as a GeoJSON FeatureCollection in WGS-84 (for maps). */
+  async boundaries(level: 'town' | 'community' | 'grid', under: number | undefined) {
+    const underPath = under ? (await this.requireNode(under)).path : null;
+    const rows = await repo.listBoundaries(this.deps.db, level, underPath);
+    return {
+      type: 'FeatureCollection' as const,
+      features: rows.map((r) => ({
+        type: 'Feature' as const,
+        geometry: r.boundary as unknown as { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown },
+        properties: { id: r.id, code: r.code, name: r.name, kind: r.level, parentId: r.parent_id },
+      })),
+    };
+  }
+
   async getNodeDetail(id: number) {
     const { db } = this.deps;
     const node = await repo.getNodeWithBoundary(db, id);

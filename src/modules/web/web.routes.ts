@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { WEB_DIST } from '../../web/build.ts';
+
+/** Paths the single-page app answers (vue-router takes over in the browser); see web/vite.config.ts. */
+export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/login'] as const;
+
+/**
+ * Serves the built pages from web/dist: hashed assets cached for a year, the app shell and the service worker
+ * never cached, and index.html for every path under the app's prefixes. Without a build the prefixes answer
+ * 503 with the command that builds it (npm start and npm test build it first).
+ */
+export function webRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
+  return async (app) => {
+    const index = join(dist, 'index.html');
+    const built = existsSync(index);
+    if (built) {
+      await app.register(fastifyStatic, {
+        root: dist,
+        wildcard: false,
+        index: false,
+        setHeaders: (res, path) => {
+          res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
+    }
+    const shell = built ? readFileSync(index, 'utf8') : null;
+    for (const prefix of APP_PREFIXES) {
+      for (const url of [prefix, `${prefix}/*`]) {
+        app.get(url, { schema: { hide: true } }, async (_req, reply) => {
+          if (!shell) return reply.code(503).send({ error: { code: 'PAGES_NOT_BUILT', message: 'The web pages are not built: run "npm run build:web".', details: null } });
+          return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell);
+        });
+      }
+    }
+  };
+}

@@ -1,0 +1,7 @@
+import type { Messages } from './index.ts';
+
+/** Messages of the resident area (zh-CN first; en beside it). */
+export default {
+  'zh-CN': {},
+  en: {},
+} satisfies Messages;

@@ -1,0 +1,47 @@
+import { ref } from 'vue';
+import { request } from '../api/client.ts';
+
+export interface Assignment {
+  id: number; role: string; nodeId: number; boardId: number | null; postId: number | null; departmentId: number | null;
+  buildingId: number | null; unitId: number | null; abSlot: 'A' | 'B' | null; employment: 'full_time' | 'part_time' | null;
+}
+export interface Me { userId: number; username: string; displayName: string; via: 'session' | 'token'; assignments: Assignment[] }
+
+const me = ref<Me | null>(null);
+let loaded = false;
+
+/** The signed-in user, loaded once per page and after login/logout. */
+export const session = {
+  me,
+  async load(force = false): Promise<Me | null> {
+    if (loaded && !force) return me.value;
+    try {
+      me.value = await request<Me>('GET', '/api/auth/me');
+    } catch {
+      me.value = null;
+    }
+    loaded = true;
+    return me.value;
+  },
+  async login(username: string, password: string): Promise<Me | null> {
+    await request('POST', '/api/auth/login', { username, password });
+    return session.load(true);
+  },
+  async logout(): Promise<void> {
+    await request('POST', '/api/auth/logout').catch(() => undefined);
+    me.value = null;
+    loaded = true;
+  },
+  has(...roles: string[]): boolean {
+    return !!me.value?.assignments.some((a) => roles.includes(a.role));
+  },
+};
+
+/** Where a user lands after signing in, by their strongest role. */
+export function homeOf(m: Me): string {
+  const roles = new Set(m.assignments.map((a) => a.role));
+  if (roles.has('admin') || roles.has('centre_operator')) return '/console/';
+  if (roles.has('grid_worker') || roles.has('grid_chief') || roles.has('community_staff') || roles.has('building_head') || roles.has('unit_head')) return '/m/';
+  if (roles.has('department_handler') || roles.has('post_handler') || roles.has('board_lead')) return '/dept/';
+  return '/r/';
+}

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** Routes the server answers with the app's index.html (see src/modules/web/web.routes.ts). */
+export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/login'];
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  plugins: [
+    vue(),
+    // The service worker precaches the app shell so the phone pages open without a network; drafts live in
+    // IndexedDB (src/shared/drafts.ts) and are sent by the page when the network returns.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: null,
+      manifest: { name: '双网格 dualgrid', short_name: '双网格', lang: 'zh-CN', start_url: '/m/', display: 'standalone', theme_color: '#1f6feb', background_color: '#ffffff', icons: [] },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        maximumFileSizeToCacheInBytes: 6 * 1024 * 1024,
+        navigateFallback: '/index.html',
+        navigateFallbackAllowlist: APP_PREFIXES.map((p) => new RegExp(`^${p}(/|$)`)),
+        navigateFallbackDenylist: [/^\/api\//, /^\/docs/],
+        runtimeCaching: [],
+      },
+    }),
+  ],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      output: {
+        manualChunks(id: string) {
+          if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts';
+          if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) return 'element-plus';
+          if (id.includes('node_modules/vant') || id.includes('node_modules/@vant')) return 'vant';
+          if (id.includes('node_modules/leaflet') || id.includes('node_modules/@geoman-io')) return 'leaflet';
+          return undefined;
+        },
+      },
+    },
+  },
+  logLevel: 'warn',
+});
