@@ -6,7 +6,14 @@ import { type Kysely, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no particular schema type
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
+  // One statement per query: PGlite's extended protocol accepts no multi-statement strings.
+  for (const statement of schema.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+    await sql.raw(statement).execute(db);
+  }
+}
+
+
+const schema = `
     -- A configured way in: a WeCom self-built app's callback, or a generic signed webhook.
     create table intake_sources (
       id serial primary key,
@@ -81,8 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       unique (kind, phrase, category_code, urgent_kind)
     );
-  `.execute(db);
-}
+`;
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {

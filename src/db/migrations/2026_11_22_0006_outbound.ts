@@ -6,7 +6,14 @@ import { type Kysely, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no particular schema type
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
+  // One statement per query: PGlite's extended protocol accepts no multi-statement strings.
+  for (const statement of schema.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+    await sql.raw(statement).execute(db);
+  }
+}
+
+
+const schema = `
     create table outbound_targets (
       id serial primary key,
       group_id integer not null references online_groups(id),
@@ -63,8 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index outbound_deliveries_group_idx on outbound_deliveries (group_id, created_at desc);
     create index outbound_deliveries_matter_idx on outbound_deliveries (matter_id) where matter_id is not null;
-  `.execute(db);
-}
+`;
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
