@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,14 +27,49 @@ export function webSourceHash(): string {
 
 export const webIsBuilt = (): boolean => existsSync(STAMP) && readFileSync(STAMP, 'utf8') === webSourceHash() && existsSync(join(WEB_DIST, 'index.html'));
 
-/** Builds the pages with Vite unless web/dist already holds a build of the current sources. */
+const LOCK = join(WEB_ROOT, '.build-lock');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One build at a time on this machine (several test runs or servers may start together): a lock directory. */
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // A lock older than 5 minutes belongs to a build that died; take it over.
+      const since = statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the pages with Vite unless web/dist already holds a build of the current sources. The build goes to a
+ * fresh folder that then replaces web/dist in two renames, so a server never reads a half-written build.
+ */
 export async function ensureWebBuilt(log: (msg: string) => void = () => undefined): Promise<boolean> {
   if (webIsBuilt()) return false;
-  const started = Date.now();
-  log('building the web pages (web/ → web/dist) …');
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), root: WEB_ROOT, logLevel: 'warn' });
-  writeFileSync(STAMP, webSourceHash());
-  log(`built the web pages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return true;
+  return withLock(async () => {
+    if (webIsBuilt()) return false;
+    const started = Date.now();
+    const hash = webSourceHash();
+    log('building the web pages (web/ → web/dist) …');
+    const out = join(WEB_ROOT, `.dist-${process.pid}`);
+    const { build } = await import('vite');
+    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), root: WEB_ROOT, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    writeFileSync(join(out, '.source-hash'), hash);
+    const old = join(WEB_ROOT, `.dist-old-${process.pid}`);
+    if (existsSync(WEB_DIST)) renameSync(WEB_DIST, old);
+    renameSync(out, WEB_DIST);
+    rmSync(old, { recursive: true, force: true });
+    log(`built the web pages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  });
 }

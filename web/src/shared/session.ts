@@ -41,7 +41,8 @@ export const session = {
 export function homeOf(m: Me): string {
   const roles = new Set(m.assignments.map((a) => a.role));
   if (roles.has('admin') || roles.has('centre_operator')) return '/console/';
-  if (roles.has('grid_worker') || roles.has('grid_chief') || roles.has('community_staff') || roles.has('building_head') || roles.has('unit_head')) return '/m/';
+  if (roles.has('community_staff')) return '/console/';
+  if (roles.has('grid_worker') || roles.has('grid_chief') || roles.has('building_head') || roles.has('unit_head')) return '/m/';
   if (roles.has('department_handler') || roles.has('post_handler') || roles.has('board_lead')) return '/dept/';
   return '/r/';
 }
