@@ -7,11 +7,27 @@ export interface SensingDictionary {
   /** Phrases that point at a category of the dictionary (categories.code), with an optional weight (default 1). */
   categories: Array<{ code: string; phrases: Array<string | { phrase: string; weight: number }> }>;
   /** Phrases that make a message urgent of a kind; an urgent message is always actionable. */
-  urgent: Array<{ kind: UrgentKind; phrases: string[] }>;
+  urgent: Array<{
+    kind: UrgentKind;
+    /** A phrase 'A+B' matches when both A and B occur in the message (找不到+老人). */
+    phrases: string[];
+    /** The category suggested for an urgent message of this kind when its words point at none better. */
+    categoryCode?: string | null;
+  }>;
   /** Phrases typical of chatter, greetings and adverts; they weigh against actionability. */
   chatter: Array<string | { phrase: string; weight: number }>;
   /** Landmark names in the town (小区名, 菜市场, 学校 ...), reported as location hints. */
   landmarks: string[];
+  /**
+   * Signs of a request or a problem that point at no category (坏了, 怎么办, 麻烦, 投诉); they weigh for
+   * actionability. Rows of sensing_phrases with kind 'category' and no category_code land here.
+   */
+  requests?: Array<string | { phrase: string; weight: number }>;
+  /**
+   * Markers of a staff notice or a warning (温馨提示, 谨防, 请勿): a message with one is not urgent on the
+   * strength of urgent phrases alone ("谨防免费领鸡蛋骗局" warns, it does not report).
+   */
+  notices?: string[];
 }
 
 /** What sensing says about one message. Pure: the same text and dictionary give the same result. */
@@ -29,4 +45,13 @@ export interface Sensed {
 
 export interface Sensor {
   sense(text: string): Sensed;
+}
+
+/** One administrator's phrase, as a row of the sensing_phrases table. */
+export interface SensingPhraseRow {
+  kind: 'category' | 'urgent' | 'chatter' | 'landmark';
+  categoryCode: string | null;
+  urgentKind: string | null;
+  phrase: string;
+  weight: number;
 }
