@@ -9,6 +9,7 @@ import pg from 'pg';
 import { withDatabase } from '../test/helpers/engine.ts';
 import { type BenchEngine, type EngineArgs, engineMessageSchema, type EngineResult } from './protocol.ts';
 import { renderTable } from './table.ts';
+import { runIntakeBenches } from './intake.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -123,6 +124,7 @@ for (const engine of engines) {
 console.log(`\n${machine.date} · ${machine.cpus} cores · ${machine.cpuModel} · ${machine.memoryGb} GB · Node ${machine.node}${postgresVersion ? ` · PostgreSQL ${postgresVersion}` : ''}\n`);
 if (results.length > 0) console.log(renderTable(results));
 for (const line of skipped) console.log(line);
+await runIntakeBenches(engines, serverUrl, httpSeconds);
 if (opts.json) {
   const file = fileURLToPath(new URL('./results.json', import.meta.url));
   writeFileSync(file, `${JSON.stringify({ machine: { ...machine, postgres: postgresVersion }, results, skipped }, null, 2)}\n`);

@@ -19,6 +19,13 @@ export interface Config {
   /** Secure flag on session cookies; on behind HTTPS in production. */
   secureCookies: boolean;
   logLevel: string;
+  /** Where one-time phone codes go: a signed webhook to the town's SMS gateway, or 'demo' (the code comes back in the response). */
+  smsMode: 'webhook' | 'demo';
+  /** The SMS gateway webhook (DUALGRID_SMS_WEBHOOK_URL) and its HMAC secret; both set, or neither. */
+  smsWebhookUrl: string | null;
+  smsWebhookSecret: string | null;
+  /** Base URL people outside reach the app at, for links posted to chat groups (DUALGRID_PUBLIC_URL); no trailing slash. */
+  publicUrl: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,6 +54,16 @@ function loadPiiKey(env: Env, dataDir: string, embedded: boolean): Buffer {
   return key;
 }
 
+/** The SMS gateway: a URL and a secret together turn demo mode off; one without the other is a mistake. */
+function loadSms(env: Env): Pick<Config, 'smsMode' | 'smsWebhookUrl' | 'smsWebhookSecret'> {
+  const url = env.DUALGRID_SMS_WEBHOOK_URL || null;
+  const secret = env.DUALGRID_SMS_WEBHOOK_SECRET || null;
+  if (!url && !secret) return { smsMode: 'demo', smsWebhookUrl: null, smsWebhookSecret: null };
+  if (!url || !secret) throw new Error('Set both DUALGRID_SMS_WEBHOOK_URL and DUALGRID_SMS_WEBHOOK_SECRET, or neither (demo SMS mode)');
+  if (!/^https?:\/\//.test(url)) throw new Error(`DUALGRID_SMS_WEBHOOK_URL must be an http(s) URL, got ${url}`);
+  return { smsMode: 'webhook', smsWebhookUrl: url, smsWebhookSecret: secret };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.DUALGRID_DATA_DIR ?? './data');
   const databaseUrl = env.DATABASE_URL || null;
@@ -63,5 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlHours: Number(env.DUALGRID_SESSION_TTL_HOURS ?? 12),
     secureCookies: parseBool(env.DUALGRID_SECURE_COOKIES, false),
     logLevel: env.LOG_LEVEL ?? 'info',
+    ...loadSms(env),
+    publicUrl: (env.DUALGRID_PUBLIC_URL || 'http://localhost:8080').replace(/\/+$/, ''),
   };
 }

@@ -8,6 +8,9 @@ export const errorCatalogue = {
   IMPORT_FAILED: { status: 400, message: 'The import has errors; nothing was imported.' },
   UNAUTHENTICATED: { status: 401, message: 'Please log in.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password.' },
+  PHONE_CODE_INVALID: { status: 401, message: 'The code is not right; check the text message and try again.' },
+  PHONE_CODE_EXPIRED: { status: 401, message: 'The code has run out or was already used; ask for a new one.' },
+  PHONE_CODE_LOCKED: { status: 401, message: 'Too many wrong tries for this code; ask for a new one.' },
   FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
@@ -20,6 +23,7 @@ export const errorCatalogue = {
   ACCOUNT_LOCKED: { status: 423, message: 'The account is locked after repeated failed logins; try again later.' },
   LOGIN_THROTTLED: { status: 429, message: 'Too many failed logins; wait a moment and try again.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  SMS_SEND_FAILED: { status: 502, message: 'The text message could not be sent; try again in a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Quote the request id when reporting it.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
 } as const;

@@ -6,6 +6,9 @@ import * as matters from './migrations/2026_11_21_0003_matters.ts';
 import * as inspectionUrgency from './migrations/2026_11_21_0004_inspection_urgency.ts';
 import * as onlineGrid from './migrations/2026_11_22_0005_online_grid.ts';
 import * as outbound from './migrations/2026_11_22_0006_outbound.ts';
+import * as matterClientId from './migrations/2026_11_22_0007_matter_client_id.ts';
+import * as visits from './migrations/2026_11_22_0008_visits.ts';
+import * as phoneCodes from './migrations/2026_11_22_0009_phone_codes.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +18,9 @@ const migrations: Record<string, Migration> = {
   '2026_11_21_0004_inspection_urgency': inspectionUrgency,
   '2026_11_22_0005_online_grid': onlineGrid,
   '2026_11_22_0006_outbound': outbound,
+  '2026_11_22_0007_matter_client_id': matterClientId,
+  '2026_11_22_0008_visits': visits,
+  '2026_11_22_0009_phone_codes': phoneCodes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -255,6 +255,8 @@ export interface MattersTable {
   possible_duplicate_of: number | null;
   merged_into_id: number | null;
   follows_id: number | null;
+  /** The reporting client's idempotency key (uuid), unique when set. */
+  client_id: string | null;
   updated_at: Timestamp;
 }
 
@@ -505,8 +507,30 @@ export interface OutboundDeliveriesTable {
   last_status: number | null;
   last_error: string | null;
   dedupe_key: string | null;
+  attempt_log: ColumnType<DeliveryAttempt[], string | undefined, string>;
+  next_attempt_at: NullableTimestamp;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+}
+
+/** One try at sending a delivery: the HTTP status (null when no answer came) and what went wrong. */
+export interface DeliveryAttempt { at: string; status: number | null; error: string | null; ms: number }
+
+/** A household visit (走访) by a grid's staff. */
+export interface VisitsTable { id: Generated<number>; grid_id: number; user_id: number; at: Timestamp; note: Generated<string>; client_id: string | null; created_at: Generated<Date> }
+export interface VisitHouseholdsTable { visit_id: number; household_id: number }
+export interface VisitPhotosTable { visit_id: number; file_hash: string; position: number }
+
+/** A one-time code for signing in with a phone number: HMACs only, a few tries, a short life. */
+export interface PhoneCodesTable {
+  id: Generated<number>;
+  phone_hash: string;
+  code_hash: string;
+  ip: string | null;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
 }
 
 export interface DB {
@@ -549,6 +573,10 @@ export interface DB {
   broadcast_plans: BroadcastPlansTable;
   outbound_deliveries: OutboundDeliveriesTable;
   inspection_points: InspectionPointsTable;
+  phone_codes: PhoneCodesTable;
+  visits: VisitsTable;
+  visit_households: VisitHouseholdsTable;
+  visit_photos: VisitPhotosTable;
 }
 
 export type NodeRow = Selectable<NodesTable>;

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -62,8 +64,13 @@ export async function ensureWebBuilt(log: (msg: string) => void = () => undefine
     const hash = webSourceHash();
     log('building the web pages (web/ → web/dist) …');
     const out = join(WEB_ROOT, `.dist-${process.pid}`);
-    const { build } = await import('vite');
-    await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), root: WEB_ROOT, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    // A child process with NODE_ENV=production: inside a test runner NODE_ENV is 'test', and Vite would then
+    // build with import.meta.env.DEV true (no service worker, development code paths).
+    const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_ROOT, 'vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: WEB_ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (result.status !== 0) throw new Error(`building the web pages failed (vite exited with ${result.status ?? result.signal})`);
     writeFileSync(join(out, '.source-hash'), hash);
     const old = join(WEB_ROOT, `.dist-old-${process.pid}`);
     if (existsSync(WEB_DIST)) renameSync(WEB_DIST, old);

@@ -23,7 +23,8 @@ const schema = `
       status text not null default 'active' check (status in ('active', 'disabled')),
       created_at timestamptz not null default now()
     );
-    create index outbound_targets_group_idx on outbound_targets (group_id) where status = 'active';
+    -- One active target per group, so "post to the group" names one endpoint; disable the old one to replace it.
+    create unique index outbound_targets_one_active_idx on outbound_targets (group_id) where status = 'active';
 
     create table broadcast_content (
       id serial primary key,
@@ -65,9 +66,13 @@ const schema = `
       last_status integer,
       last_error text,
       dedupe_key text unique,
+      -- Every attempt: [{ at, status, error, ms }], newest last; next_attempt_at while a retry waits.
+      attempt_log jsonb not null default '[]',
+      next_attempt_at timestamptz,
       created_at timestamptz not null default now(),
       sent_at timestamptz
     );
+    create index outbound_deliveries_status_idx on outbound_deliveries (status, id desc);
     create index outbound_deliveries_group_idx on outbound_deliveries (group_id, created_at desc);
     create index outbound_deliveries_matter_idx on outbound_deliveries (matter_id) where matter_id is not null;
 `;

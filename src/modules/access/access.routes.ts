@@ -26,6 +26,11 @@ export function accessRoutes(access: AccessService, secureCookies: boolean): Fas
       presentMe(requireActor(req.ctx)),
     );
 
+    // Pages that work signed in or not (a matter's public progress) ask here, so being signed out is not an error.
+    app.get('/api/auth/session', { schema: { tags: ['auth'], summary: 'Who am I, or null when not signed in (never 401)', response: { 200: z.object({ me: meSchema.nullable() }) } } }, async (req) => ({
+      me: req.ctx.actor ? presentMe(req.ctx.actor) : null,
+    }));
+
     app.get('/api/auth/tokens', { schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.object({ items: z.array(tokenSchema) }) } } }, async (req) => ({
       items: (await access.listTokens(req.ctx)).map(presentToken),
     }));

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { CategoryRow } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
+import { suggestTriage } from '../../core/triage/suggest.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { activeCategories, toSeedShape } from '../matters/matters.service.ts';
 import { assertMayEditDictionary } from './dictionary.policy.ts';
 import * as s from './dictionary.schema.ts';
 
@@ -20,6 +22,8 @@ const columns = (b: CategoryInput) => ({
   deadline_amount: b.deadline?.amount, deadline_unit: b.deadline?.unit, urgent: b.urgent, keywords: b.keywords ? JSON.stringify(b.keywords) : undefined, status: b.status,
 });
 
+const suggestion = z.object({ code: z.string(), name: z.string(), catalogue: z.string(), score: z.number() });
+
 /** The category dictionary (two catalogues) and the holiday calendar: data, editable by administrators. */
 export function dictionaryRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   const { db } = deps;
@@ -30,6 +34,28 @@ export function dictionaryRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         if (req.query.all !== 'true') q = q.where('status', '=', 'active');
         return { items: (await q.execute()).map(present) };
       });
+
+    app.get('/api/categories/suggest', {
+      schema: {
+        tags: ['dictionary'], summary: 'Suggest a category for free text as it is typed (public; the same scoring as triage)',
+        querystring: z.object({ text: z.string().trim().min(1, 'give some text').max(2000) }),
+        response: { 200: z.object({
+          category: suggestion.nullable(), alternatives: z.array(suggestion), urgent: z.boolean(), level: z.string(), scope: z.string(), reasons: z.array(z.string()),
+        }) },
+      },
+    }, async (req) => {
+      const rows = await activeCategories(db);
+      const byCode = new Map(rows.map((c) => [c.code, c]));
+      const named = (c: { code: string; score: number } | null) => {
+        const row = c ? byCode.get(c.code) : undefined;
+        return c && row ? { code: c.code, name: row.name, catalogue: row.catalogue, score: c.score } : null;
+      };
+      const r = suggestTriage(req.query.text, rows.map(toSeedShape));
+      return {
+        category: named(r.category), alternatives: r.alternatives.map(named).filter((c) => c !== null),
+        urgent: r.urgent, level: r.level, scope: r.scope, reasons: r.reasons,
+      };
+    });
 
     app.post('/api/categories', { schema: { tags: ['dictionary'], summary: 'Add a category type (administrators)', body: s.categoryBody, response: { 201: s.categorySchema } } },
       async (req, reply) => {

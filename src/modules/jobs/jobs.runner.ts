@@ -4,6 +4,14 @@ import type { DB, JobsTable } from '../../db/schema.ts';
 
 export type Job = Selectable<JobsTable>;
 export type JobHandler = (trx: Kysely<DB>, job: Job, now: Date) => Promise<void>;
+/**
+ * A job with slow work outside the database (an HTTP call): `outside` runs right after the claim, holding no
+ * connection or lock, and returns the step that records its result in the job's transaction. If the claim is
+ * lost meanwhile the record is dropped and the new holder runs `outside` again: at-least-once, not exactly once.
+ */
+export interface OutsideJobHandler {
+  outside(job: Job, now: Date): Promise<JobHandler>;
+}
 
 export interface RunnerOptions {
   /** How long a claim lasts before another copy may take the job over (a crashed copy's jobs come back). */
@@ -23,7 +31,7 @@ export class JobRunner {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<number> | null = null;
 
-  constructor(private readonly db: Kysely<DB>, private readonly handlers: Record<string, JobHandler>, private readonly options: RunnerOptions = {}) {}
+  constructor(private readonly db: Kysely<DB>, private readonly handlers: Record<string, JobHandler | OutsideJobHandler>, private readonly options: RunnerOptions = {}) {}
 
   /** Runs every job due at `now` (tests pass a future time to fast-forward); returns how many ran. */
   async runDue(now: Date = new Date()): Promise<number> {
@@ -48,8 +56,9 @@ export class JobRunner {
   }
 
   private async runOne(job: Job, now: Date): Promise<boolean> {
-    const handler = this.handlers[job.kind];
+    const registered = this.handlers[job.kind];
     try {
+      const handler = typeof registered === 'object' ? await registered.outside(job, now) : registered;
       return await this.db.transaction().execute(async (trx) => {
         // Still ours? Another copy may have taken over after our lease ran out.
         const mine = await trx.selectFrom('jobs').select('id').where('id', '=', job.id).where('locked_by', '=', this.workerId).where('status', '=', 'running').forUpdate().executeTakeFirst();

@@ -15,8 +15,20 @@ const tags = ['matters'];
 /** The closed loop over HTTP: one route per step, each a single service call. */
 export function mattersRoutes({ matters, dispatch, handling, evaluation }: MatterServices): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post('/api/matters', { schema: { tags, summary: 'Report a matter (any source); location resolves to its grid', body: s.reportBody, response: { 201: s.matterSchema } } },
-      async (req, reply) => reply.code(201).send(presentMatter(await matters.report(req.ctx, req.body))));
+    app.post('/api/matters', { schema: { tags, summary: 'Report a matter (any source); location resolves to its grid. A repeated clientId answers 200 with the first matter', body: s.reportBody, response: { 200: s.matterSchema, 201: s.matterSchema } } },
+      async (req, reply) => {
+        const { clientId } = req.body;
+        const earlier = clientId ? await matters.byClientId(req.ctx, clientId) : null;
+        if (earlier) return reply.code(200).send(presentMatter(earlier));
+        try {
+          return reply.code(201).send(presentMatter(await matters.report(req.ctx, req.body)));
+        } catch (e) {
+          // Two sends of one draft racing: the unique key let one in; answer the other with it.
+          const again = clientId && (e as { code?: string }).code === '23505' ? await matters.byClientId(req.ctx, clientId) : null;
+          if (again) return reply.code(200).send(presentMatter(again));
+          throw e;
+        }
+      });
 
     app.get('/api/matters', { schema: { tags, summary: 'Matters I may see, due soonest first (inbox, queue, search)', querystring: s.listQuery, response: { 200: z.object({ items: z.array(s.listItemSchema), nextCursor: z.string().nullable() }) } } },
       async (req) => {

@@ -29,6 +29,7 @@ export const reportBody = z.object({
   }).default({ anonymous: false }),
   urgent: z.boolean().optional(),
   followsMatterId: z.number().int().positive().optional(),
+  clientId: z.uuid().optional().describe('idempotency key: a re-sent report with the same clientId by the same user answers 200 with the matter it made'),
 });
 
 export const registerBody = z.object({

@@ -47,7 +47,7 @@ export class MattersService {
       reporter_resident_id: reporter.residentId, reporter_user_id: reporter.userId, reporter_anonymous: input.reporter.anonymous,
       contact_name: input.reporter.contactName ?? null, contact_phone_hash: contact?.hash ?? null, contact_phone_enc: contact?.enc ?? null, contact_phone_masked: contact?.masked ?? null,
       status: 'reported', level: (chosen?.default_level ?? suggestion.level) as MatterLevel, urgent: input.urgent ?? (chosen?.urgent || suggestion.urgent),
-      reported_at: now,
+      reported_at: now, client_id: input.clientId ?? null,
     }, beijingDay(now));
     if (reporter.userId || reporter.residentId) await repo.insertReporter(trx, { matter_id: m.id, resident_id: reporter.residentId, user_id: reporter.userId, from_matter_id: null });
     const duplicates = chosen && area.lng !== null && area.lat !== null
@@ -63,6 +63,18 @@ export class MattersService {
     await publish(trx, flagged, [], 'report');
     if (input.followsMatterId) return this.follow(trx, ctx, flagged, input.followsMatterId);
     return flagged;
+  }
+
+  /**
+   * The matter an earlier report with this idempotency key made, if the same user made it; another user's key
+   * is a conflict. Lets a phone re-send a draft whose response it lost without making a second matter.
+   */
+  async byClientId(ctx: RequestContext, clientId: string) {
+    const m = await this.deps.db.selectFrom('matters').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    if (!m) return null;
+    const first = await this.deps.db.selectFrom('matter_events').select('actor_user_id').where('matter_id', '=', m.id).where('action', '=', 'report').orderBy('id').executeTakeFirst();
+    if (!ctx.actor?.userId || first?.actor_user_id !== ctx.actor.userId) throw new AppError('CONFLICT', 'That clientId was already used for another report.');
+    return m;
   }
 
   /** A new report of a closed matter links to it and reopens it; the new report itself is merged in. */

@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { type MatterAction, nextStatus } from '../../core/matters/workflow.ts';
 import { type RequestContext, nowOf } from '../../core/scope.ts';
 import type { AssignmentRow, Channel, DB, MatterRow, MattersTable, MatterStatus, Role } from '../../db/schema.ts';
+import { enqueueMatterOutcome } from '../outbound/outbound.outcome.ts';
 import { applyRollups, type MatterFacts } from '../stats/rollup.ts';
 import { mayRead } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
@@ -69,6 +70,8 @@ export async function applyStep(trx: Kysely<DB>, ctx: RequestContext, loaded: Lo
   });
   await repo.insertPhotos(trx, (outcome.photos ?? []).map((p) => ({ matter_id: m.id, event_id: event.id, file_hash: p.hash, stage: p.stage })));
   await outcome.after?.(trx, updated, event.id);
+  // A matter that came from online groups posts its outcome back to each of them (小事不出群).
+  if (status === 'closed' && m.status !== 'closed') await enqueueMatterOutcome(trx, updated, event.id, event.at);
   const assignments = await repo.listAssignments(trx, m.id);
   await applyRollups(trx, { before, after: facts(updated, assignments), action, at: event.at });
   await publish(trx, updated, assignments, action);

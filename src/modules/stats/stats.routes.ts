@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { statsExportRoute } from './stats.export.ts';
 import * as s from './stats.schema.ts';
 import type { StatsService } from './stats.service.ts';
 
@@ -16,5 +17,7 @@ export function statsRoutes(stats: StatsService): FastifyPluginAsyncZod {
     app.get('/api/stats/handlers', {
       schema: { tags: ['statistics'], summary: 'The same figures per department, post or board serving a node (staff over it; a handler sees its own)', querystring: s.handlersQuery, response: { 200: s.handlersSchema } },
     }, async (req) => stats.handlers(req.ctx, req.query));
+
+    statsExportRoute(app, stats);
   };
 }

@@ -1,0 +1,36 @@
+import { denied } from '../../core/errors.ts';
+import { type Actor, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import type { Role } from '../../db/schema.ts';
+
+/**
+ * Who may do what with the online grid. Messages and groups belong to their grid: its staff, the
+ * community above it and the centre see and act on them. Held messages (from groups nobody bound yet),
+ * intake sources and the sensing dictionary are for administrators.
+ */
+const GRID_STAFF: readonly Role[] = ['admin', 'centre_operator', 'community_staff', 'grid_chief', 'grid_worker'];
+const MEMBER_EDITORS: readonly Role[] = ['admin', 'community_staff', 'grid_chief', 'grid_worker'];
+const ADMIN: readonly Role[] = ['admin'];
+
+export const messageScope = (actor: Actor | null): string[] => {
+  const prefixes = prefixesFor(actor, GRID_STAFF);
+  if (prefixes.length === 0) throw denied(actor, 'Only grid, community and centre staff may read group messages.');
+  return prefixes;
+};
+
+export const mayReadGrid = (actor: Actor | null, gridPath: string) => holdsOn(actor, GRID_STAFF, gridPath);
+
+export function assertMayActOnGrid(actor: Actor | null, gridPath: string, what: string): void {
+  if (!holdsOn(actor, GRID_STAFF, gridPath)) throw denied(actor, `Only the staff of this grid (or its community and centre) may ${what}.`);
+}
+
+export function assertMayEditMembers(actor: Actor | null, gridPath: string): void {
+  if (!holdsOn(actor, MEMBER_EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may change its group members.');
+}
+
+export function assertAdmin(actor: Actor | null): void {
+  if (!holdsAny(actor, ADMIN)) throw denied(actor, 'Only an administrator may do this.');
+}
+
+export function assertAdminOn(actor: Actor | null, path: string): void {
+  if (!holdsOn(actor, ADMIN, path)) throw denied(actor, 'Only an administrator of this part of the tree may do this.');
+}

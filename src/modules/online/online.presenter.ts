@@ -1,0 +1,36 @@
+import type { Selectable } from 'kysely';
+import type { GroupMembersTable, IntakeSourcesTable, SensingPhrasesTable } from '../../db/schema.ts';
+import type { MessageRow } from './messages.repository.ts';
+
+/** Only the first characters of a secret ever leave the server: enough to tell two apart. */
+export const maskSecret = (s: string | null) => (s ? `${s.slice(0, 4)}${'*'.repeat(Math.max(4, Math.min(12, s.length - 4)))}` : null);
+
+export function presentMessage(m: MessageRow & { group_name?: string | null; grid_name?: string | null }) {
+  return {
+    id: Number(m.id), via: m.via, groupId: m.group_id, groupName: m.group_name ?? null, gridId: m.grid_id, gridName: m.grid_name ?? null,
+    externalGroupId: m.external_group_id, senderName: m.sender_name, memberId: m.member_id, sentAt: m.sent_at.toISOString(), receivedAt: m.received_at.toISOString(),
+    text: m.text, attachments: m.attachments, forwardedBy: m.forwarded_by, actionable: m.actionable, score: m.score, categoryCode: m.category_code,
+    urgent: m.urgency === 'urgent', urgentKind: m.urgent_kind, hints: m.hints, state: m.state, matterId: m.matter_id, handledNote: m.handled_note,
+    handledBy: m.handled_by, handledAt: m.handled_at?.toISOString() ?? null,
+  };
+}
+
+export function presentMember(m: Selectable<GroupMembersTable> & { user_name: string | null }) {
+  return {
+    id: m.id, groupId: m.group_id, externalUserId: m.external_user_id, displayName: m.display_name, residentId: m.resident_id, userId: m.user_id,
+    userName: m.user_name, realName: m.resident_id ? 'resident' as const : m.user_id ? 'staff' as const : 'none' as const,
+    joinedAt: m.joined_at.toISOString(), leftAt: m.left_at?.toISOString() ?? null,
+  };
+}
+
+export function presentSource(s: Selectable<IntakeSourcesTable>) {
+  return {
+    id: s.id, kind: s.kind, name: s.name, status: s.status, createdAt: s.created_at.toISOString(), corpId: s.corp_id,
+    token: maskSecret(s.token), aesKey: maskSecret(s.aes_key), secret: maskSecret(s.secret),
+    callbackPath: s.kind === 'wecom' ? `/api/intake/wecom/${s.id}` : `/api/intake/webhook/${s.id}`,
+  };
+}
+
+export function presentPhrase(p: Selectable<SensingPhrasesTable>) {
+  return { id: p.id, kind: p.kind, phrase: p.phrase, categoryCode: p.category_code, urgentKind: p.urgent_kind, weight: p.weight, createdAt: p.created_at.toISOString() };
+}

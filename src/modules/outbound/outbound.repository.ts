@@ -1,0 +1,70 @@
+import { type Insertable, type Kysely, sql, type Updateable } from 'kysely';
+import type { BroadcastContentTable, BroadcastPlansTable, DB, OutboundDeliveriesTable, OutboundTargetsTable } from '../../db/schema.ts';
+
+/** A group with the tree path of its grid, for scope checks. */
+export const getGroupWithPath = (db: Kysely<DB>, id: number) =>
+  db.selectFrom('online_groups as g').innerJoin('nodes as n', 'n.id', 'g.grid_id').select(['g.id', 'g.name', 'g.status', 'g.external_id', 'g.platform', 'n.path'])
+    .where('g.id', '=', id).executeTakeFirst();
+
+export const listGroupPaths = (db: Kysely<DB>, ids: number[]) =>
+  ids.length === 0 ? Promise.resolve([]) : db.selectFrom('online_groups as g').innerJoin('nodes as n', 'n.id', 'g.grid_id').select(['g.id', 'g.status', 'n.path'])
+    .where('g.id', 'in', ids).execute();
+
+export const getNodePath = (db: Kysely<DB>, id: number) => db.selectFrom('nodes').select(['id', 'path', 'status']).where('id', '=', id).executeTakeFirst();
+
+export const listTargets = (db: Kysely<DB>, groupId: number) => db.selectFrom('outbound_targets').selectAll().where('group_id', '=', groupId).orderBy('id').execute();
+export const getTarget = (db: Kysely<DB>, groupId: number, id: number) =>
+  db.selectFrom('outbound_targets').selectAll().where('group_id', '=', groupId).where('id', '=', id).forUpdate().executeTakeFirst();
+export const activeTarget = (db: Kysely<DB>, groupId: number) =>
+  db.selectFrom('outbound_targets').select('id').where('group_id', '=', groupId).where('status', '=', 'active').executeTakeFirst();
+export const insertTarget = (db: Kysely<DB>, row: Insertable<OutboundTargetsTable>) => db.insertInto('outbound_targets').values(row).returningAll().executeTakeFirstOrThrow();
+export const updateTarget = (db: Kysely<DB>, id: number, patch: Updateable<OutboundTargetsTable>) =>
+  db.updateTable('outbound_targets').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+
+export const getContent = (db: Kysely<DB>, id: number) => db.selectFrom('broadcast_content').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertContent = (db: Kysely<DB>, row: Insertable<BroadcastContentTable>) => db.insertInto('broadcast_content').values(row).returningAll().executeTakeFirstOrThrow();
+export const updateContent = (db: Kysely<DB>, id: number, patch: Updateable<BroadcastContentTable>) =>
+  db.updateTable('broadcast_content').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export function listContent(db: Kysely<DB>, q: { theme?: string; status?: 'active' | 'retired'; beforeId?: number; limit: number }) {
+  let query = db.selectFrom('broadcast_content').selectAll().orderBy('id', 'desc').limit(q.limit + 1);
+  if (q.theme) query = query.where('theme', '=', q.theme);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.beforeId) query = query.where('id', '<', q.beforeId);
+  return query.execute();
+}
+export const countThemeContent = async (db: Kysely<DB>, theme: string) =>
+  (await db.selectFrom('broadcast_content').select((eb) => eb.fn.countAll<number>().as('n')).where('theme', '=', theme).where('status', '=', 'active').executeTakeFirstOrThrow()).n;
+
+export const getPlan = (db: Kysely<DB>, id: number) => db.selectFrom('broadcast_plans').selectAll().where('id', '=', id).executeTakeFirst();
+export const lockPlan = (db: Kysely<DB>, id: number) => db.selectFrom('broadcast_plans').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const insertPlan = (db: Kysely<DB>, row: Insertable<BroadcastPlansTable>) => db.insertInto('broadcast_plans').values(row).returningAll().executeTakeFirstOrThrow();
+export const updatePlan = (db: Kysely<DB>, id: number, patch: Updateable<BroadcastPlansTable>) =>
+  db.updateTable('broadcast_plans').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export const listPlans = (db: Kysely<DB>) => db.selectFrom('broadcast_plans').selectAll().orderBy('id').execute();
+
+export interface DeliveryQuery { prefixes: string[]; groupId?: number; matterId?: number; status?: 'pending' | 'sent' | 'failed'; kind?: OutboundDeliveriesTable['kind']; beforeId?: number; limit: number }
+
+/** Deliveries to groups whose grid lies under one of the prefixes, newest first. */
+export function listDeliveries(db: Kysely<DB>, q: DeliveryQuery) {
+  let query = db.selectFrom('outbound_deliveries as d').innerJoin('online_groups as g', 'g.id', 'd.group_id').innerJoin('nodes as n', 'n.id', 'g.grid_id')
+    .selectAll('d').select('g.name as group_name')
+    .where((eb) => eb.or(q.prefixes.map((p) => eb('n.path', 'like', `${p}%`))))
+    .orderBy('d.id', 'desc').limit(q.limit + 1);
+  if (q.groupId) query = query.where('d.group_id', '=', q.groupId);
+  if (q.matterId) query = query.where('d.matter_id', '=', q.matterId);
+  if (q.status) query = query.where('d.status', '=', q.status);
+  if (q.kind) query = query.where('d.kind', '=', q.kind);
+  if (q.beforeId) query = query.where('d.id', '<', q.beforeId);
+  return query.execute();
+}
+
+export const getDeliveryWithPath = (db: Kysely<DB>, id: number) =>
+  db.selectFrom('outbound_deliveries as d').innerJoin('online_groups as g', 'g.id', 'd.group_id').innerJoin('nodes as n', 'n.id', 'g.grid_id')
+    .selectAll('d').select(['g.name as group_name', 'n.path']).where('d.id', '=', id).executeTakeFirst();
+
+/** True when a photo is a result photo of a matter whose outcome is public (feedback given, or closed). */
+export async function isPublicResultPhoto(db: Kysely<DB>, hash: string): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`select 1 as one from matter_photos p join matters m on m.id = p.matter_id
+     where p.file_hash = ${hash} and p.stage = 'result' and m.status in ('feedback', 'closed') limit 1`.execute(db);
+  return rows.length > 0;
+}
