@@ -38,7 +38,9 @@ export default defineConfig({
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts';
           if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) return 'element-plus';
           if (id.includes('node_modules/vant') || id.includes('node_modules/@vant')) return 'vant';
-          if (id.includes('node_modules/leaflet') || id.includes('node_modules/@geoman-io')) return 'leaflet';
+          // leaflet-geoman runs against the global L on load: its own chunk, loaded only by the boundary editor.
+          if (id.includes('node_modules/@geoman-io')) return 'geoman';
+          if (id.includes('node_modules/leaflet')) return 'leaflet';
           return undefined;
         },
       },

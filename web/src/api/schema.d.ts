@@ -157,6 +157,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who am I, or null when not signed in (never 401) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            me: {
+                                userId: number;
+                                username: string;
+                                displayName: string;
+                                /** @enum {string} */
+                                via: "session" | "token";
+                                assignments: {
+                                    id: number;
+                                    /** @enum {string} */
+                                    role: "admin" | "centre_operator" | "board_lead" | "post_handler" | "department_handler" | "community_staff" | "grid_chief" | "grid_worker" | "building_head" | "unit_head" | "volunteer" | "mediator" | "merchant" | "resident";
+                                    nodeId: number;
+                                    boardId: number | null;
+                                    postId: number | null;
+                                    departmentId: number | null;
+                                    buildingId: number | null;
+                                    unitId: number | null;
+                                    /** @enum {string|null} */
+                                    abSlot: "A" | "B" | null;
+                                    /** @enum {string|null} */
+                                    employment: "full_time" | "part_time" | null;
+                                }[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/tokens": {
         parameters: {
             query?: never;
@@ -265,6 +324,126 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/phone/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a 6-digit sign-in code to a mobile number (valid 5 minutes; throttled per number and per IP)
+         * @description Through the SMS gateway webhook; in demo SMS mode (no gateway configured) the code is returned as demoCode instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the number, masked */
+                            phone: string;
+                            /** @enum {string} */
+                            mode: "webhook" | "demo";
+                            expiresInSeconds: number;
+                            resendAfterSeconds: number;
+                            /** @description only in demo SMS mode (no gateway configured): the code itself */
+                            demoCode?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/phone/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a mobile number and its code (sets the session cookie); the first sign-in creates a resident account */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phone: string;
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            userId: number;
+                            username: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            via: "session" | "token";
+                            assignments: {
+                                id: number;
+                                /** @enum {string} */
+                                role: "admin" | "centre_operator" | "board_lead" | "post_handler" | "department_handler" | "community_staff" | "grid_chief" | "grid_worker" | "building_head" | "unit_head" | "volunteer" | "mediator" | "merchant" | "resident";
+                                nodeId: number;
+                                boardId: number | null;
+                                postId: number | null;
+                                departmentId: number | null;
+                                buildingId: number | null;
+                                unitId: number | null;
+                                /** @enum {string|null} */
+                                abSlot: "A" | "B" | null;
+                                /** @enum {string|null} */
+                                employment: "full_time" | "part_time" | null;
+                            }[];
+                            /** @description true when this sign-in created the account */
+                            newAccount: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2595,6 +2774,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The summary, the breakdown by child and the handler figures of a node over a date range as one .xlsx (staff over the node) */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    /** @description first day, Beijing time, inclusive */
+                    from: string;
+                    /** @description last day, Beijing time, inclusive; at most 3 years after from */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screen/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Big-screen figures of a node: today, open matters per grid, weekly trend, top categories, inspections, urgent and latest matters (centre over the node) */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node: {
+                                id: number;
+                                level: string;
+                                code: string;
+                                name: string;
+                            };
+                            /** @description Beijing calendar day */
+                            today: string;
+                            tiles: {
+                                /** @description matters reported today under the node */
+                                new: number;
+                                /** @description closings today (area subject of the node) */
+                                closed: number;
+                                /** @description open matters now (not closed, merged or rejected) in grids under the node */
+                                open: number;
+                                /** @description first day of the 30-day window of the rates (to today) */
+                                rateFrom: string;
+                                /** @description 按期结案率 over the window, docs/statistics.md */
+                                onTimeRate: number | null;
+                                due: number;
+                                /** @description 满意率 over the window */
+                                satisfactionRate: number | null;
+                                rated: number;
+                            };
+                            /** @description grids with open matters; the others have none */
+                            openByGrid: {
+                                gridId: number;
+                                open: number;
+                                urgent: number;
+                                overdue: number;
+                            }[];
+                            /** @description 8 seven-day windows ending today, oldest first */
+                            trend: {
+                                from: string;
+                                to: string;
+                                new: number;
+                                closed: number;
+                            }[];
+                            /** @description reported in the last 30 days, most first, up to 8 */
+                            topCategories: {
+                                categoryId: number;
+                                code: string;
+                                name: string;
+                                n: number;
+                            }[];
+                            inspections: {
+                                id: number;
+                                title: string;
+                                dueAt: string;
+                                overdue: boolean;
+                                total: number;
+                                checked: number;
+                                abnormal: number;
+                            }[];
+                            /** @description open urgent or overdue matters, newest first, up to 20 */
+                            urgent: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                status: string;
+                                urgent: boolean;
+                                overdue: boolean;
+                                dueAt: string | null;
+                                reportedAt: string;
+                                areaName: string | null;
+                            }[];
+                            /** @description the latest matters reported, newest first, up to 20 */
+                            latest: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                status: string;
+                                urgent: boolean;
+                                overdue: boolean;
+                                dueAt: string | null;
+                                reportedAt: string;
+                                areaName: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/categories": {
         parameters: {
             query?: never;
@@ -2762,6 +3098,61 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/categories/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggest a category for free text as it is typed (public; the same scoring as triage) */
+        get: {
+            parameters: {
+                query: {
+                    text: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            category: {
+                                code: string;
+                                name: string;
+                                catalogue: string;
+                                score: number;
+                            } | null;
+                            alternatives: {
+                                code: string;
+                                name: string;
+                                catalogue: string;
+                                score: number;
+                            }[];
+                            urgent: boolean;
+                            level: string;
+                            scope: string;
+                            reasons: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3066,7 +3457,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Report a matter (any source); location resolves to its grid */
+        /** Report a matter (any source); location resolves to its grid. A repeated clientId answers 200 with the first matter */
         post: {
             parameters: {
                 query?: never;
@@ -3117,10 +3508,75 @@ export interface paths {
                         };
                         urgent?: boolean;
                         followsMatterId?: number;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: a re-sent report with the same clientId by the same user answers 200 with the matter it made
+                         */
+                        clientId?: string;
                     };
                 };
             };
             responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -4410,6 +4866,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matters/{id}/due-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The due time a dispatch made now would get (category deadline over the holiday calendar) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description another category than the matter's (triage before registering) */
+                    categoryCode?: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the due time a dispatch made now would get */
+                            dueAt: string;
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "natural_hours" | "natural_days" | "working_hours" | "working_days";
+                            category: {
+                                code: string;
+                                name: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inspections": {
         parameters: {
             query?: never;
@@ -4994,6 +5501,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A grid's visits, newest first (the grid's staff and the centre) */
+        get: {
+            parameters: {
+                query: {
+                    gridId: number;
+                    /** @description first day (Beijing time), inclusive */
+                    from?: string;
+                    /** @description last day (Beijing time), inclusive */
+                    to?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                gridId: number;
+                                at: string;
+                                note: string;
+                                by: {
+                                    id: number;
+                                    name: string;
+                                };
+                                households: {
+                                    id: number;
+                                    room: string;
+                                    buildingId: number | null;
+                                    buildingName: string | null;
+                                }[];
+                                photos: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Log a visit to households of my grid (the grid's staff); a repeated clientId answers 200 with the first visit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        gridId: number;
+                        householdIds: number[];
+                        /** @default  */
+                        note?: string;
+                        /** @default [] */
+                        photos?: string[];
+                        /**
+                         * Format: date-time
+                         * @description when the visit happened (a draft sent later keeps its time); not in the future; default now
+                         */
+                        at?: string;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: the same clientId by the same user answers 200 with the visit it made
+                         */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            gridId: number;
+                            at: string;
+                            note: string;
+                            by: {
+                                id: number;
+                                name: string;
+                            };
+                            households: {
+                                id: number;
+                                room: string;
+                                buildingId: number | null;
+                                buildingName: string | null;
+                            }[];
+                            photos: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            gridId: number;
+                            at: string;
+                            note: string;
+                            by: {
+                                id: number;
+                                name: string;
+                            };
+                            households: {
+                                id: number;
+                                room: string;
+                                buildingId: number | null;
+                                buildingName: string | null;
+                            }[];
+                            photos: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notices": {
         parameters: {
             query?: never;
@@ -5075,6 +5725,1882 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/online-groups/{id}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's outbound targets, secrets masked (administrators, the group's community staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                groupId: number;
+                                /** @enum {string} */
+                                kind: "wecom_robot" | "webhook";
+                                /** @description query values masked: a robot key is a secret */
+                                url: string;
+                                /** @description the last 4 characters, or null when unset */
+                                secretHint: string | null;
+                                /** @enum {string} */
+                                status: "active" | "disabled";
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set where a group's messages go: a WeCom group robot URL or a signed webhook; one active target per group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description wecom_robot: the group robot webhook URL (its key is in the URL); webhook: any URL, signed with the secret
+                         * @enum {string}
+                         */
+                        kind: "wecom_robot" | "webhook";
+                        /** Format: uri */
+                        url: string;
+                        /** @description webhook only: the HMAC-SHA256 signing secret; never shown back in full */
+                        secret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            groupId: number;
+                            /** @enum {string} */
+                            kind: "wecom_robot" | "webhook";
+                            /** @description query values masked: a robot key is a secret */
+                            url: string;
+                            /** @description the last 4 characters, or null when unset */
+                            secretHint: string | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled";
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/online-groups/{id}/targets/{targetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change, disable or re-enable a target */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    targetId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "wecom_robot" | "webhook";
+                        /** Format: uri */
+                        url?: string;
+                        secret?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "disabled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            groupId: number;
+                            /** @enum {string} */
+                            kind: "wecom_robot" | "webhook";
+                            /** @description query values masked: a robot key is a secret */
+                            url: string;
+                            /** @description the last 4 characters, or null when unset */
+                            secretHint: string | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled";
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/broadcasts/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The broadcast content library, newest first (administrators, centre operators, community staff) */
+        get: {
+            parameters: {
+                query?: {
+                    theme?: string;
+                    status?: "active" | "retired";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                body: string;
+                                theme: string | null;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                                createdBy: number | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add content to the library, optionally under a theme */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        body: string;
+                        /** @description e.g. 防诈骗, 防溺水, 政策宣讲 */
+                        theme?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            theme: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdBy: number | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/content/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit or retire content (administrators, or its author) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        body?: string;
+                        /** @description e.g. 防诈骗, 防溺水, 政策宣讲 */
+                        theme?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "retired";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            theme: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdBy: number | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/broadcasts/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast plans whose groups all lie in my scope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                /** @enum {string} */
+                                cadence: "daily" | "weekly";
+                                timeOfDay: string;
+                                weekday: number | null;
+                                contentId: number | null;
+                                theme: string | null;
+                                nodeId: number | null;
+                                groupIds: number[];
+                                /** @enum {string} */
+                                status: "active" | "paused";
+                                nextRunAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a daily reminder or a weekly theme, at HH:MM Beijing time, to groups or to every group under a node */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        cadence: "daily" | "weekly";
+                        timeOfDay: string;
+                        /** @description weekly plans: 1 = Monday … 7 = Sunday */
+                        weekday?: number | null;
+                        /** @description fixed content; or give theme */
+                        contentId?: number | null;
+                        /** @description rotate through the theme's active content, one item per day or week */
+                        theme?: string | null;
+                        /** @description every active group under this node; or give groupIds */
+                        nodeId?: number | null;
+                        /** @description these groups; or give nodeId */
+                        groupIds?: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            cadence: "daily" | "weekly";
+                            timeOfDay: string;
+                            weekday: number | null;
+                            contentId: number | null;
+                            theme: string | null;
+                            nodeId: number | null;
+                            groupIds: number[];
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            nextRunAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One broadcast plan with its next run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            cadence: "daily" | "weekly";
+                            timeOfDay: string;
+                            weekday: number | null;
+                            contentId: number | null;
+                            theme: string | null;
+                            nodeId: number | null;
+                            groupIds: number[];
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            nextRunAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change, pause or resume a plan; its next run is computed again */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @enum {string} */
+                        cadence?: "daily" | "weekly";
+                        timeOfDay?: string;
+                        /** @description weekly plans: 1 = Monday … 7 = Sunday */
+                        weekday?: number | null;
+                        /** @description fixed content; or give theme */
+                        contentId?: number | null;
+                        /** @description rotate through the theme's active content, one item per day or week */
+                        theme?: string | null;
+                        /** @description every active group under this node; or give groupIds */
+                        nodeId?: number | null;
+                        /** @description these groups; or give nodeId */
+                        groupIds?: number[];
+                        /** @enum {string} */
+                        status?: "active" | "paused";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            cadence: "daily" | "weekly";
+                            timeOfDay: string;
+                            weekday: number | null;
+                            contentId: number | null;
+                            theme: string | null;
+                            nodeId: number | null;
+                            groupIds: number[];
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            nextRunAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/outbound/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log to groups in my scope, newest first, with every attempt */
+        get: {
+            parameters: {
+                query?: {
+                    groupId?: number;
+                    matterId?: number;
+                    status?: "pending" | "sent" | "failed";
+                    kind?: "matter_outcome" | "broadcast" | "alert";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                groupId: number;
+                                groupName: string;
+                                targetId: number | null;
+                                /** @enum {string} */
+                                kind: "matter_outcome" | "broadcast" | "alert";
+                                matterId: number | null;
+                                planId: number | null;
+                                /** @enum {string} */
+                                status: "pending" | "sent" | "failed";
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                nextAttemptAt: string | null;
+                                createdAt: string;
+                                sentAt: string | null;
+                                attemptLog: {
+                                    at: string;
+                                    status: number | null;
+                                    error: string | null;
+                                    ms: number;
+                                }[];
+                                /** @description the message as it is sent now (plain text) */
+                                text: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outbound/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed delivery again now (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            groupId: number;
+                            groupName: string;
+                            targetId: number | null;
+                            /** @enum {string} */
+                            kind: "matter_outcome" | "broadcast" | "alert";
+                            matterId: number | null;
+                            planId: number | null;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                            attempts: number;
+                            lastStatus: number | null;
+                            lastError: string | null;
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            attemptLog: {
+                                at: string;
+                                status: number | null;
+                                error: string | null;
+                                ms: number;
+                            }[];
+                            /** @description the message as it is sent now (plain text) */
+                            text: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/files/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A result photo of a matter whose outcome is public (feedback or closed); no sign-in, for links posted to groups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hash: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/webhook/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed webhook: one message or { messages: [...] } (≤ 500); idempotent by message id
+         * @description Headers: X-Dualgrid-Timestamp (Unix seconds, within ±300 s) and X-Dualgrid-Signature (hex HMAC-SHA256 of "<timestamp>.<raw body>" under the source secret). Body: { id, groupId, senderId, senderName, sentAt?, text, attachments? } or { messages: [...] }. 401 BAD_SIGNATURE or STALE_TIMESTAMP, 400 MALFORMED_MESSAGE. A single new message answers 201 { id, duplicate: false, state }; a replay 200 with the first copy's id.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sourceId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/wecom/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WeCom callback URL verification: answers the decrypted echostr */
+        get: {
+            parameters: {
+                query?: {
+                    msg_signature?: string;
+                    timestamp?: string;
+                    nonce?: string;
+                    echostr?: string;
+                };
+                header?: never;
+                path: {
+                    sourceId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** WeCom callback: an encrypted message (XML with Encrypt); answers "success" */
+        post: {
+            parameters: {
+                query?: {
+                    msg_signature?: string;
+                    timestamp?: string;
+                    nonce?: string;
+                    echostr?: string;
+                };
+                header?: never;
+                path: {
+                    sourceId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/online-groups/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A grid worker forwards or pastes a group message (idempotent by clientId) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        senderName?: string;
+                        /** Format: date-time */
+                        sentAt?: string;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: the same clientId again answers 200 with the message it made
+                         */
+                        clientId: string;
+                        /** @default [] */
+                        attachments?: {
+                            fileHash: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            duplicate: boolean;
+                            state: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            duplicate: boolean;
+                            state: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Group messages in my grids, newest first (keyset cursor) */
+        get: {
+            parameters: {
+                query?: {
+                    gridId?: number;
+                    groupId?: number;
+                    state?: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                    actionable?: "true" | "false";
+                    urgent?: "true" | "false";
+                    /** @description Beijing day, inclusive */
+                    from?: string;
+                    /** @description Beijing day, inclusive */
+                    to?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                via: string;
+                                groupId: number | null;
+                                groupName: string | null;
+                                gridId: number | null;
+                                gridName: string | null;
+                                externalGroupId: string;
+                                senderName: string;
+                                memberId: number | null;
+                                sentAt: string;
+                                receivedAt: string;
+                                text: string;
+                                attachments: {
+                                    kind: string;
+                                    url?: string;
+                                    fileHash?: string;
+                                    name?: string;
+                                }[];
+                                forwardedBy: number | null;
+                                actionable: boolean;
+                                score: number;
+                                categoryCode: string | null;
+                                urgent: boolean;
+                                urgentKind: string | null;
+                                hints: {
+                                    buildings?: string[];
+                                    units?: string[];
+                                    rooms?: string[];
+                                    landmarks?: string[];
+                                };
+                                /** @enum {string} */
+                                state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                                matterId: number | null;
+                                handledNote: string | null;
+                                handledBy: number | null;
+                                handledAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group message with its sensing result and outcome */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            via: string;
+                            groupId: number | null;
+                            groupName: string | null;
+                            gridId: number | null;
+                            gridName: string | null;
+                            externalGroupId: string;
+                            senderName: string;
+                            memberId: number | null;
+                            sentAt: string;
+                            receivedAt: string;
+                            text: string;
+                            attachments: {
+                                kind: string;
+                                url?: string;
+                                fileHash?: string;
+                                name?: string;
+                            }[];
+                            forwardedBy: number | null;
+                            actionable: boolean;
+                            score: number;
+                            categoryCode: string | null;
+                            urgent: boolean;
+                            urgentKind: string | null;
+                            hints: {
+                                buildings?: string[];
+                                units?: string[];
+                                rooms?: string[];
+                                landmarks?: string[];
+                            };
+                            /** @enum {string} */
+                            state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                            matterId: number | null;
+                            handledNote: string | null;
+                            handledBy: number | null;
+                            handledAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}/to-matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the message into a matter (source group_message, reported by its sender) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        categoryCode?: string;
+                        description?: string;
+                        location?: {
+                            buildingId: number;
+                        } | {
+                            nodeId: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            matterId: number;
+                            message: {
+                                id: number;
+                                via: string;
+                                groupId: number | null;
+                                groupName: string | null;
+                                gridId: number | null;
+                                gridName: string | null;
+                                externalGroupId: string;
+                                senderName: string;
+                                memberId: number | null;
+                                sentAt: string;
+                                receivedAt: string;
+                                text: string;
+                                attachments: {
+                                    kind: string;
+                                    url?: string;
+                                    fileHash?: string;
+                                    name?: string;
+                                }[];
+                                forwardedBy: number | null;
+                                actionable: boolean;
+                                score: number;
+                                categoryCode: string | null;
+                                urgent: boolean;
+                                urgentKind: string | null;
+                                hints: {
+                                    buildings?: string[];
+                                    units?: string[];
+                                    rooms?: string[];
+                                    landmarks?: string[];
+                                };
+                                /** @enum {string} */
+                                state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                                matterId: number | null;
+                                handledNote: string | null;
+                                handledBy: number | null;
+                                handledAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}/handled-in-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the message handled in the group (小事不出群), with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            via: string;
+                            groupId: number | null;
+                            groupName: string | null;
+                            gridId: number | null;
+                            gridName: string | null;
+                            externalGroupId: string;
+                            senderName: string;
+                            memberId: number | null;
+                            sentAt: string;
+                            receivedAt: string;
+                            text: string;
+                            attachments: {
+                                kind: string;
+                                url?: string;
+                                fileHash?: string;
+                                name?: string;
+                            }[];
+                            forwardedBy: number | null;
+                            actionable: boolean;
+                            score: number;
+                            categoryCode: string | null;
+                            urgent: boolean;
+                            urgentKind: string | null;
+                            hints: {
+                                buildings?: string[];
+                                units?: string[];
+                                rooms?: string[];
+                                landmarks?: string[];
+                            };
+                            /** @enum {string} */
+                            state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                            matterId: number | null;
+                            handledNote: string | null;
+                            handledBy: number | null;
+                            handledAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages from groups not bound to any online group yet (administrators) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                via: string;
+                                groupId: number | null;
+                                groupName: string | null;
+                                gridId: number | null;
+                                gridName: string | null;
+                                externalGroupId: string;
+                                senderName: string;
+                                memberId: number | null;
+                                sentAt: string;
+                                receivedAt: string;
+                                text: string;
+                                attachments: {
+                                    kind: string;
+                                    url?: string;
+                                    fileHash?: string;
+                                    name?: string;
+                                }[];
+                                forwardedBy: number | null;
+                                actionable: boolean;
+                                score: number;
+                                categoryCode: string | null;
+                                urgent: boolean;
+                                urgentKind: string | null;
+                                hints: {
+                                    buildings?: string[];
+                                    units?: string[];
+                                    rooms?: string[];
+                                    landmarks?: string[];
+                                };
+                                /** @enum {string} */
+                                state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                                matterId: number | null;
+                                handledNote: string | null;
+                                handledBy: number | null;
+                                handledAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-messages/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bind an external group id to an online group and release its held messages */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        externalGroupId: string;
+                        groupId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupId: number;
+                            externalGroupId: string;
+                            released: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/online-groups/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff coverage of online groups (grid worker, grid chief, departments in the group) per group, grid, community and town */
+        get: {
+            parameters: {
+                query?: {
+                    under?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            under: {
+                                id: number;
+                                name: string;
+                                level: string;
+                            };
+                            groups: {
+                                groupId: number;
+                                groupName: string;
+                                gridId: number;
+                                gridName: string;
+                                members: number;
+                                realName: number;
+                                hasGridWorker: boolean;
+                                hasGridChief: boolean;
+                                departments: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                covered: boolean;
+                            }[];
+                            grids: {
+                                nodeId: number;
+                                name: string;
+                                level: string;
+                                grids: number;
+                                gridsWithGroup: number;
+                                groups: number;
+                                groupsWithWorker: number;
+                                groupsWithChief: number;
+                                groupsWithDepartment: number;
+                                coveredGroups: number;
+                                members: number;
+                                realName: number;
+                                gridCoverage: number;
+                                staffCoverage: number;
+                            }[];
+                            communities: {
+                                nodeId: number;
+                                name: string;
+                                level: string;
+                                grids: number;
+                                gridsWithGroup: number;
+                                groups: number;
+                                groupsWithWorker: number;
+                                groupsWithChief: number;
+                                groupsWithDepartment: number;
+                                coveredGroups: number;
+                                members: number;
+                                realName: number;
+                                gridCoverage: number;
+                                staffCoverage: number;
+                            }[];
+                            towns: {
+                                nodeId: number;
+                                name: string;
+                                level: string;
+                                grids: number;
+                                gridsWithGroup: number;
+                                groups: number;
+                                groupsWithWorker: number;
+                                groupsWithChief: number;
+                                groupsWithDepartment: number;
+                                coveredGroups: number;
+                                members: number;
+                                realName: number;
+                                gridCoverage: number;
+                                staffCoverage: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/online-groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of a group with their real-name status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                groupId: number;
+                                externalUserId: string;
+                                displayName: string;
+                                residentId: number | null;
+                                userId: number | null;
+                                userName: string | null;
+                                /** @enum {string} */
+                                realName: "resident" | "staff" | "none";
+                                joinedAt: string;
+                                leftAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a member, or link one (same chat id) to a resident or a staff account */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        externalUserId: string;
+                        displayName: string;
+                        residentId?: number;
+                        userId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            groupId: number;
+                            externalUserId: string;
+                            displayName: string;
+                            residentId: number | null;
+                            userId: number | null;
+                            userName: string | null;
+                            /** @enum {string} */
+                            realName: "resident" | "staff" | "none";
+                            joinedAt: string;
+                            leftAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/online": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Online-grid figures: messages, actionable, urgent, to matter, handled in group, held; per grid and community */
+        get: {
+            parameters: {
+                query?: {
+                    under?: number;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            under: {
+                                id: number;
+                                name: string;
+                            };
+                            totals: {
+                                messages: number;
+                                actionable: number;
+                                urgent: number;
+                                toMatter: number;
+                                handledInGroup: number;
+                                /** @description administrators only */
+                                held: number | null;
+                            };
+                            grids: {
+                                gridId: number;
+                                name: string;
+                                messages: number;
+                                actionable: number;
+                                urgent: number;
+                                toMatter: number;
+                                handledInGroup: number;
+                            }[];
+                            communities: {
+                                communityId: number;
+                                name: string;
+                                messages: number;
+                                actionable: number;
+                                urgent: number;
+                                toMatter: number;
+                                handledInGroup: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Intake sources (administrators); secrets masked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                kind: string;
+                                name: string;
+                                status: string;
+                                createdAt: string;
+                                corpId: string | null;
+                                /** @description masked */
+                                token: string | null;
+                                /** @description masked */
+                                aesKey: string | null;
+                                /** @description masked */
+                                secret: string | null;
+                                callbackPath: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a WeCom app or a webhook source (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "wecom" | "webhook";
+                        name: string;
+                        /** @description WeCom: the callback Token */
+                        token?: string;
+                        aesKey?: string;
+                        corpId?: string;
+                        /** @description webhook: the HMAC-SHA256 secret, at least 16 characters */
+                        secret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            kind: string;
+                            name: string;
+                            status: string;
+                            createdAt: string;
+                            corpId: string | null;
+                            /** @description masked */
+                            token: string | null;
+                            /** @description masked */
+                            aesKey: string | null;
+                            /** @description masked */
+                            secret: string | null;
+                            callbackPath: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/phrases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Phrases added to the sensing dictionary (administrators) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                kind: string;
+                                phrase: string;
+                                categoryCode: string | null;
+                                urgentKind: string | null;
+                                weight: number;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a phrase; new messages are sensed with it at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "category" | "urgent" | "chatter" | "landmark";
+                        phrase: string;
+                        categoryCode?: string;
+                        /** @enum {string} */
+                        urgentKind?: "fraud" | "fire" | "flood" | "fight" | "missing" | "gas" | "injury";
+                        /** @default 1 */
+                        weight?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            kind: string;
+                            phrase: string;
+                            categoryCode: string | null;
+                            urgentKind: string | null;
+                            weight: number;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/phrases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a phrase */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events (text/event-stream) for group messages in the caller's grids: urgent, received (actionable), to_matter, handled_in_group, received after release
+         * @description Scoped like GET /api/group-messages. Event ids are per process and not replayed: after reconnecting, refetch the list.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    urgentOnly?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -2,6 +2,28 @@ import type { Messages } from './index.ts';
 
 /** Messages of the screen area (zh-CN first; en beside it). */
 export default {
-  'zh-CN': {},
-  en: {},
+  'zh-CN': {
+    title: '双网格基层治理指挥大屏',
+    tiles: { new: '今日新增', closed: '今日办结', open: '在办事件', onTime: '按期结案率', satisfaction: '满意率', last30: '近30日', none: '—' },
+    map: '网格在办事件分布', mapLegend: '在办事件数', urgentIn: '紧急 {n} 件', overdueIn: '超期 {n} 件',
+    trend: '近8周事件趋势', trendNew: '新增', trendClosed: '办结',
+    categories: '近30日高发事件类别',
+    feed: '实时动态', feedEmpty: '暂无事件', live: '实时', reconnecting: '重新连接中…',
+    action: { created: '新上报', dispatched: '已派遣', overdue: '已超期', closed: '已办结', updated: '有更新', latest: '上报' },
+    urgent: '紧急', overdue: '超期',
+    inspections: '排查任务进度', inspectionsEmpty: '暂无进行中的排查任务', checked: '已查 {checked}/{total}', abnormal: '异常 {n}',
+    failed: '数据加载失败：{m}', updatedAt: '更新于 {t}',
+  },
+  en: {
+    title: 'Dual-grid governance command screen',
+    tiles: { new: 'New today', closed: 'Closed today', open: 'Open now', onTime: 'On-time rate', satisfaction: 'Satisfaction', last30: 'last 30 days', none: '—' },
+    map: 'Open matters by grid', mapLegend: 'Open matters', urgentIn: '{n} urgent', overdueIn: '{n} overdue',
+    trend: 'Last 8 weeks', trendNew: 'New', trendClosed: 'Closed',
+    categories: 'Top categories, last 30 days',
+    feed: 'Live', feedEmpty: 'No matters yet', live: 'live', reconnecting: 'Reconnecting…',
+    action: { created: 'Reported', dispatched: 'Dispatched', overdue: 'Overdue', closed: 'Closed', updated: 'Updated', latest: 'Reported' },
+    urgent: 'Urgent', overdue: 'Overdue',
+    inspections: 'Inspection tasks', inspectionsEmpty: 'No open inspection tasks', checked: 'Checked {checked}/{total}', abnormal: '{n} abnormal',
+    failed: 'Could not load the figures: {m}', updatedAt: 'Updated {t}',
+  },
 } satisfies Messages;

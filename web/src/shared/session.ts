@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import { request } from '../api/client.ts';
+import { ApiError, request } from '../api/client.ts';
 
 export interface Assignment {
   id: number; role: string; nodeId: number; boardId: number | null; postId: number | null; departmentId: number | null;
@@ -8,6 +8,19 @@ export interface Assignment {
 export interface Me { userId: number; username: string; displayName: string; via: 'session' | 'token'; assignments: Assignment[] }
 
 const me = ref<Me | null>(null);
+const ME_KEY = 'dg.me';
+function remember(m: Me | null): void {
+  if (typeof localStorage === 'undefined') return;
+  if (m) localStorage.setItem(ME_KEY, JSON.stringify(m));
+  else localStorage.removeItem(ME_KEY);
+}
+function recalled(): Me | null {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null;
+  } catch {
+    return null;
+  }
+}
 let loaded = false;
 
 /** The signed-in user, loaded once per page and after login/logout. */
@@ -16,9 +29,13 @@ export const session = {
   async load(force = false): Promise<Me | null> {
     if (loaded && !force) return me.value;
     try {
-      me.value = await request<Me>('GET', '/api/auth/me');
-    } catch {
-      me.value = null;
+      // Never 401: pages that work signed out too (a matter's public progress) must not log an error.
+      me.value = (await request<{ me: Me | null }>('GET', '/api/auth/session')).me;
+      remember(me.value);
+    } catch (e) {
+      // Offline (no answer at all), the phone pages open as the last signed-in user; the server still checks every request.
+      me.value = e instanceof ApiError && e.status === 0 ? recalled() : null;
+      if (!me.value) remember(null);
     }
     loaded = true;
     return me.value;
@@ -30,6 +47,7 @@ export const session = {
   async logout(): Promise<void> {
     await request('POST', '/api/auth/logout').catch(() => undefined);
     me.value = null;
+    remember(null);
     loaded = true;
   },
   has(...roles: string[]): boolean {

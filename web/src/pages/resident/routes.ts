@@ -1,6 +1,23 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** The resident area under /r (owned by the resident pages). */
+const auth = { auth: true, loginPath: '/r/login' };
+
+/**
+ * The resident area under /r (Vant, phone): sign in with a phone number, report a problem in three short
+ * steps, follow my matters through the six public stages, and rate them when done. Any signed-in person may
+ * use it (a resident, or staff reporting as themselves); the router sends strangers to /r/login.
+ */
 export const residentRoutes: RouteRecordRaw[] = [
-  { path: '/r', component: () => import('./Placeholder.vue') },
+  {
+    path: '/r',
+    component: () => import('./ResidentLayout.vue'),
+    children: [
+      { path: 'login', meta: { title: 'login' }, component: () => import('./LoginPage.vue') },
+      { path: '', meta: { ...auth, title: 'home' }, component: () => import('./HomePage.vue') },
+      { path: 'report', meta: { ...auth, title: 'report' }, component: () => import('./ReportPage.vue') },
+      { path: 'done/:code', meta: { ...auth, title: 'done' }, component: () => import('./DonePage.vue') },
+      { path: 'mine', meta: { ...auth, title: 'mine' }, component: () => import('./MinePage.vue') },
+      { path: 'm/:code', meta: { title: 'matter' }, component: () => import('./MatterPage.vue') },
+    ],
+  },
 ];

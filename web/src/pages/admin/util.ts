@@ -1,0 +1,95 @@
+import { ElMessage } from 'element-plus';
+import { ApiError } from '../../api/client.ts';
+import { i18n } from '../../i18n/index.ts';
+
+const KNOWN = ['VALIDATION_FAILED', 'INVALID_GEOJSON', 'INVALID_CODE', 'INVALID_HIERARCHY', 'IMPORT_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'NODE_IN_USE', 'RETIRED', 'NETWORK'];
+
+/** A plain-words explanation of an API error: a sentence in the user's language, then the server's exact reason. */
+export function errorText(e: unknown): string {
+  const t = i18n.global.t;
+  if (!(e instanceof ApiError)) return String((e as Error)?.message ?? e);
+  const lead = KNOWN.includes(e.code) ? t(`admin.errors.${e.code}`) : t('admin.errors.other');
+  const issues = (e.details as { issues?: Array<{ path: string; message: string }> } | null)?.issues;
+  const why = issues?.length ? issues.slice(0, 5).map((i) => `${i.path.replace(/^body\.?/, '') || '—'}: ${i.message}`).join('; ') : e.message;
+  return `${lead}（${why}）`;
+}
+
+export function showError(e: unknown): void {
+  ElMessage({ type: 'error', message: errorText(e), duration: 6000, showClose: true });
+}
+
+export function showOk(message: string): void {
+  ElMessage({ type: 'success', message, duration: 2500 });
+}
+
+/** Starts a browser download of a Blob. */
+export function download(blob: Blob, filename: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+export const LEVELS = ['district', 'town', 'community', 'grid', 'microgrid'] as const;
+export type Level = (typeof LEVELS)[number];
+export const CHILD_LEVEL: Record<Level, Level | null> = { district: 'town', town: 'community', community: 'grid', grid: 'microgrid', microgrid: null };
+export const PARENT_LEVEL: Record<Level, Level | null> = { district: null, town: 'district', community: 'town', grid: 'community', microgrid: 'grid' };
+export const KINDS: Record<Level, readonly string[]> = {
+  district: ['district', 'county'], town: ['town', 'street'], community: ['community', 'village'],
+  grid: ['residential', 'shops', 'institutions', 'schools', 'medical'], microgrid: ['residential', 'shops', 'institutions', 'schools', 'medical'],
+};
+/** How many leading digits of a child's code come from its parent (the national scheme; see src/core/codes.ts). */
+export const CODE_PREFIX: Record<Level, number> = { district: 6, town: 9, community: 12, grid: 15, microgrid: 18 };
+export const CODE_LENGTH: Record<Level, number> = { district: 12, town: 12, community: 12, grid: 15, microgrid: 18 };
+
+/** A suggested code for a new child: the parent's prefix plus the next free 3-digit sequence. */
+export function suggestCode(parent: { level: Level; code: string }, siblings: string[]): string {
+  const child = CHILD_LEVEL[parent.level];
+  if (!child) return '';
+  const start = CODE_PREFIX[parent.level];
+  const used = new Set(siblings.map((c) => c.slice(start, start + 3)));
+  let n = 1;
+  while (used.has(String(n).padStart(3, '0')) && n < 999) n++;
+  const seq = String(n).padStart(3, '0');
+  const head = parent.code.slice(0, start);
+  return child === 'town' ? `${head}${seq}000` : `${head}${seq}`;
+}
+
+/** The nodes where the signed-in user is an administrator. */
+export function adminNodeIds(assignments: Array<{ role: string; nodeId: number }>): number[] {
+  return [...new Set(assignments.filter((a) => a.role === 'admin').map((a) => a.nodeId))];
+}
+
+/** Sends a raw body (a GeoJSON file's text) and returns the JSON answer, with the API's errors as ApiError. */
+export async function postRaw<T>(url: string, body: string, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': contentType }, body });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', (e as Error).message || 'network error');
+  }
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `HTTP_${res.status}`, data?.error?.message ?? res.statusText, data?.error?.details ?? null);
+  return data as T;
+}
+
+/** Row errors of an import (details.errors), if the error carries them. */
+export function rowErrors(e: unknown): Array<{ sheet?: string; row: number | string; field?: string; message: string }> {
+  if (!(e instanceof ApiError)) return [];
+  const errors = (e.details as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) ? errors as Array<{ sheet?: string; row: number | string; field?: string; message: string }> : [];
+}
+
+/** A role to grant (POST /api/users/:id/roles); which fields it needs depends on the role. */
+export interface RoleBody {
+  role: string; nodeId?: number; boardId?: number; postId?: number; departmentId?: number; buildingId?: number; unitId?: number;
+  abSlot?: 'A' | 'B'; employment?: 'full_time' | 'part_time';
+}
+
+/**
+ * A translated enum value, or '' when there is none. Element Plus table columns call their cell slot once with an
+ * empty row while setting up, so cell templates must not assume the row's fields exist.
+ */
+export const tx = (prefix: string, v: unknown): string => (typeof v === 'string' && v ? i18n.global.t(`${prefix}.${v}`) : '');
