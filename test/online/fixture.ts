@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { encrypt, getSignature } from '@wecom/crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { signWebhook } from '../../src/modules/online/webhook.ts';
+import { signWebhook } from '../../src/core/webhook.ts';
 import { createTestApp, login, type TestApp } from '../helpers/app.ts';
 import { PASSWORD, type SeededTown, seedTown } from '../helpers/factory.ts';
 

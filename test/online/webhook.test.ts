@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWebhook, signWebhook } from '../../src/modules/online/webhook.ts';
+import { checkWebhook, signWebhook } from '../../src/core/webhook.ts';
 import { expectError } from '../helpers/app.ts';
 import { messageCount, type OnlineTown, onlineTown, postWebhook, SECRET, webhookMessage } from './fixture.ts';
 

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { AppError } from '../../core/errors.ts';
+import { signWebhook } from '../../core/webhook.ts';
 
 /** What the SMS gateway receives: the number, the code and a ready-made text, in JSON. */
 export interface SmsMessage {
@@ -9,10 +9,6 @@ export interface SmsMessage {
   expiresInSeconds: number;
   text: string;
 }
-
-/** HMAC-SHA256 (hex) over `${timestamp}.${body}`: the receiver recomputes it and refuses stale timestamps. */
-export const signWebhook = (secret: string, timestamp: string, body: string): string =>
-  createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
 const TIMEOUT_MS = 10_000;
 

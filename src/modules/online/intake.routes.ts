@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { OnlineAdminService } from './admin.service.ts';
 import type { IntakeService } from './intake.service.ts';
 import { sourceParams, webhookBody, wecomQuery } from './online.schema.ts';
-import { checkWebhook } from './webhook.ts';
+import { checkWebhook } from '../../core/webhook.ts';
 import { openWecom, parseFlatXml, wecomMessage } from './wecom.ts';
 
 const tags = ['online'];

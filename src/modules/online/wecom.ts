@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { decrypt, getSignature } from '@wecom/crypto';
-import { REPLAY_WINDOW_SECONDS } from './webhook.ts';
+import { REPLAY_WINDOW_SECONDS } from '../../core/webhook.ts';
 
 /** A WeCom self-built app's callback settings (应用 → 接收消息 → API 接收). */
 export interface WecomKeys { token: string; aesKey: string; corpId: string }

@@ -1,4 +1,4 @@
-import { signWebhook } from '../access/sms.gateway.ts';
+import { signWebhook } from '../../core/webhook.ts';
 
 /** One request's outcome: ok, or the status (null when no answer came) and a short reason. */
 export interface SendResult { ok: boolean; status: number | null; error: string | null; ms: number }

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+// One recipe for every signed webhook dualgrid takes in (group messages) or sends (outbound, SMS gateway).
+
 /** How far a signed request's timestamp may stray from our clock, either way. */
 export const REPLAY_WINDOW_SECONDS = 300;
 
