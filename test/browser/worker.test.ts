@@ -21,7 +21,6 @@ describe('the grid worker’s phone pages in a browser', () => {
   let late: { id: number; code: string };
   let soon: { id: number; code: string };
   let taskId: number;
-  let groupsReady = false;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -47,8 +46,6 @@ describe('the grid worker’s phone pages in a browser', () => {
     taskId = task.id;
     const bound = await community.ok<{ items: unknown[] }>('GET', `/api/online-groups?gridId=${town.g11.id}`);
     if (!bound.items.length) await community.ok('POST', '/api/online-groups', { gridId: town.g11.id, platform: 'wecom', externalId: 'wrG11', name: '花园1网格居民群' });
-    // The paste endpoint comes from the online module; the group part of the test runs when it is registered.
-    groupsReady = (await worker.raw('GET', `/api/group-messages?gridId=${town.g11.id}`)).statusCode === 200;
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();
   });
@@ -58,7 +55,7 @@ describe('the grid worker’s phone pages in a browser', () => {
   });
 
   it('logs in, sees the inbox due soonest first with the overdue one in red, records a matter with a photo and a map tap, handles a matter, checks a point, logs a visit', async () => {
-    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'allow' });
     const page = await context.newPage();
     const problems: string[] = [];
     watchConsole(page, problems);
@@ -148,9 +145,8 @@ describe('the grid worker’s phone pages in a browser', () => {
     await context.close();
   });
 
-  it('pastes a group message for my grid and turns an actionable one into a matter', async (ctx) => {
-    if (!groupsReady) ctx.skip();
-    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
+  it('pastes a group message for my grid and turns an actionable one into a matter', async () => {
+    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'allow' });
     const page = await context.newPage();
     const problems: string[] = [];
     watchConsole(page, problems);
