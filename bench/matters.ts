@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { beijingDay } from '../src/core/stats/deltas.ts';
+import { beijingDay } from '../src/core/beijing.ts';
 import type { AppDeps } from '../src/deps.ts';
 import { DEMO_PASSWORD } from '../src/modules/demo/demo.loader.ts';
 import { generateHistory } from './history.ts';

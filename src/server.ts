@@ -9,7 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
-import { ensureWebBuilt } from './web/build.ts';
+import { ensureWebBuilt } from './build/pages.build.ts';
 
 export interface Running {
   app: FastifyInstance;

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCK_AFTER } from '../src/core/throttle.ts';
-import { createTestApp, expectError, login, type TestApp } from './helpers/app.ts';
-import { PASSWORD, type SeededTown, seedTown } from './helpers/factory.ts';
+import { expectError } from './helpers/app.ts';
+import { PASSWORD } from './helpers/factory.ts';
+import { useTestTown } from './helpers/town.ts';
 
 describe('authentication', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-  });
-  afterAll(() => t.close());
+  const t = useTestTown();
 
   it('logs in with a password, sets an httpOnly cookie, and logs out', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 't_worker11', password: PASSWORD } });
@@ -18,7 +13,7 @@ describe('authentication', () => {
     const cookie = res.cookies.find((c) => c.name === 'dg_session');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Lax');
-    expect(res.json()).toMatchObject({ username: 't_worker11', assignments: [{ role: 'grid_worker', nodeId: town.g11.id, employment: 'full_time' }] });
+    expect(res.json()).toMatchObject({ username: 't_worker11', assignments: [{ role: 'grid_worker', nodeId: t.town.g11.id, employment: 'full_time' }] });
     const headers = { cookie: `dg_session=${cookie?.value}` };
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(204);
@@ -57,7 +52,7 @@ describe('authentication', () => {
   });
 
   it('issues bearer API tokens that authenticate, and stop working once revoked', async () => {
-    const headers = await login(t.app, 't_centre', PASSWORD);
+    const headers = await t.login('t_centre');
     const created = await t.app.inject({ method: 'POST', url: '/api/auth/tokens', headers, payload: { name: '12345 hotline bridge' } });
     expect(created.statusCode).toBe(201);
     const { token, id } = created.json();

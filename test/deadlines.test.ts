@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import { dueFrom } from '../src/modules/calendar/calendar.service.ts';
 import { createJobRunner } from '../src/modules/jobs/jobs.setup.ts';
-import { createTestApp, type TestApp } from './helpers/app.ts';
 import { testEngine } from './helpers/engine.ts';
-import { type SeededTown, seedTown } from './helpers/factory.ts';
-import { Actor } from './helpers/matters.ts';
+import { useTestTown } from './helpers/town.ts';
 
 describe(`deadlines as durable jobs (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let centre: Actor;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    centre = await Actor.as(t.app, 't_centre');
-  });
-  afterAll(() => t.close());
+  const t = useTestTown();
+  const [centre] = t.actors('t_centre');
 
   async function dispatchedMatter(dueInMinutes: number) {
-    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '学校门口早高峰车辆乱停堵死了', location: { nodeId: town.g12.id } });
+    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '学校门口早高峰车辆乱停堵死了', location: { nodeId: t.town.g12.id } });
     await centre.step(m.id, 'register', { categoryCode: 'S06001' });
     const due = new Date(Date.now() + dueInMinutes * 60_000);
-    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: town.post.id }, dueAt: due.toISOString() });
+    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, dueAt: due.toISOString() });
     return { id: m.id, due };
   }
 
@@ -31,7 +22,7 @@ describe(`deadlines as durable jobs (${testEngine})`, () => {
     const due = await dueFrom(t.deps.db, new Date('2024-09-30T10:00:00+08:00'), 2, 'working_days');
     expect(due.toISOString()).toBe(new Date('2024-10-09T17:30:00+08:00').toISOString());
     // An administrator's calendar edit changes the next computation.
-    const admin = await Actor.as(t.app, 't_admin');
+    const admin = await t.as('t_admin');
     await admin.ok('PUT', '/api/calendar/2024-10-08', { kind: 'holiday', name: '测试假日' });
     expect((await dueFrom(t.deps.db, new Date('2024-09-30T10:00:00+08:00'), 2, 'working_days')).toISOString()).toBe(new Date('2024-10-10T17:30:00+08:00').toISOString());
     await admin.ok('DELETE', '/api/calendar/2024-10-08');
@@ -62,9 +53,9 @@ describe(`deadlines as durable jobs (${testEngine})`, () => {
     const escalations = detail.timeline.filter((e) => e.action === 'escalate');
     expect(escalations).toHaveLength(1);
     expect(escalations[0]).toMatchObject({ actorRole: 'system', channel: 'system' });
-    expect(detail).toMatchObject({ ownerNodeId: town.district.id, level: 'district', counts: { escalated: 1 } });
+    expect(detail).toMatchObject({ ownerNodeId: t.town.district.id, level: 'district', counts: { escalated: 1 } });
     const notices = await t.deps.db.selectFrom('notices').select(['user_id', 'kind']).where('matter_id', '=', id).execute();
-    expect(notices).toEqual([{ user_id: town.users.post, kind: 'matter.remind' }]);
+    expect(notices).toEqual([{ user_id: t.town.users.post, kind: 'matter.remind' }]);
     // Running again much later changes nothing.
     expect(await createJobRunner(t.deps).runDue(new Date(due.getTime() + 86400_000))).toBe(0);
     expect((await centre.matter(id)).timeline.filter((e) => e.action === 'escalate')).toHaveLength(1);
@@ -72,7 +63,7 @@ describe(`deadlines as durable jobs (${testEngine})`, () => {
 
   it('moves the deadline with an approved extension; the old deadline fires nothing', async () => {
     const { id, due } = await dispatchedMatter(60);
-    const handler = await Actor.as(t.app, 't_post');
+    const handler = await t.as('t_post');
     await handler.step(id, 'accept');
     const extendTo = new Date(due.getTime() + 2 * 86400_000);
     await handler.step(id, 'extend-request', { reason: '需协调交巡警设置临时停车区', extendTo: extendTo.toISOString() });

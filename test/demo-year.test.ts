@@ -1,10 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beijingDay } from '../src/core/stats/deltas.ts';
-import { DEMO_PASSWORD, loadDemoTown } from '../src/modules/demo/demo.loader.ts';
-import { type DemoYearFigures, loadDemoYear } from '../src/modules/demo/demo.year.ts';
+import { describe, expect, it } from 'vitest';
+import { beijingDay } from '../src/core/beijing.ts';
+import { DEMO_PASSWORD } from '../src/modules/demo/demo.loader.ts';
 import { SOURCE_SHARES } from '../src/modules/demo/demo.year.plan.ts';
-import { createTestApp, login, type TestApp } from './helpers/app.ts';
+import { useTestTown } from './helpers/town.ts';
 
 const MATTERS = 300;
 
@@ -16,24 +15,17 @@ interface Summary {
 // A smaller demo year (300 matters) replayed through the real services: proportions, outcomes, a
 // timeline for every matter, and statistics rollups that agree with the rows they summarise.
 describe('the demo year', () => {
-  let t: TestApp;
-  let year: DemoYearFigures;
   // A fixed end keeps the sample (and so every figure below) the same on every run and every engine.
   const end = new Date('2026-11-21T12:00:00+08:00');
-  beforeAll(async () => {
-    t = await createTestApp();
-    await loadDemoTown(t.deps);
-    year = await loadDemoYear(t.deps, { matters: MATTERS, end });
-  });
-  afterAll(() => t.close());
+  const t = useTestTown({ seed: 'demo', demoYear: { matters: MATTERS, end } });
 
   const rows = async <R>(query: RawBuilder<R>) => (await query.execute(t.deps.db)).rows;
 
   it('reports every matter through the services without a refusal', () => {
-    expect(year.refused).toEqual({});
-    expect(year.matters).toBe(MATTERS);
-    expect(year.steps).toBeGreaterThan(MATTERS * 6);
-    expect(year.jobsRun).toBeGreaterThan(0);
+    expect(t.year.refused).toEqual({});
+    expect(t.year.matters).toBe(MATTERS);
+    expect(t.year.steps).toBeGreaterThan(MATTERS * 6);
+    expect(t.year.jobsRun).toBeGreaterThan(0);
   });
 
   it('keeps the sources in their realistic proportions', async () => {
@@ -45,8 +37,8 @@ describe('the demo year', () => {
   });
 
   it('rates about 92% satisfied or basically satisfied, with reopenings, returns and overdue ones along the way', async () => {
-    expect(year.satisfactionRate).toBeGreaterThanOrEqual(0.88);
-    expect(year.satisfactionRate).toBeLessThanOrEqual(0.96);
+    expect(t.year.satisfactionRate).toBeGreaterThanOrEqual(0.88);
+    expect(t.year.satisfactionRate).toBeLessThanOrEqual(0.96);
     const actions = await rows(sql<{ action: string; n: number }>`select action, count(*)::int as n from matter_events group by action`);
     const n = (action: string) => actions.find((a) => a.action === action)?.n ?? 0;
     for (const action of ['rate_bad', 'reject', 'merge', 'return', 'reassign', 'overdue', 'escalate', 'remind', 'return_visit']) expect(n(action), action).toBeGreaterThan(0);
@@ -79,7 +71,7 @@ describe('the demo year', () => {
   it('answers /api/stats/summary for the town with exactly the counts of the matters table', async () => {
     const town = await t.deps.db.selectFrom('nodes').select('id').where('level', '=', 'town').executeTakeFirstOrThrow();
     const from = beijingDay(new Date(end.getTime() - 366 * 86_400_000));
-    const res = await t.app.inject({ method: 'GET', url: `/api/stats/summary?nodeId=${town.id}&from=${from}&to=${beijingDay(end)}`, headers: await login(t.app, 'centre1', DEMO_PASSWORD) });
+    const res = await t.app.inject({ method: 'GET', url: `/api/stats/summary?nodeId=${town.id}&from=${from}&to=${beijingDay(end)}`, headers: await t.login('centre1', DEMO_PASSWORD) });
     expect(res.statusCode).toBe(200);
     const s: Summary = res.json();
     const by = async (column: 'source' | 'status' | 'level') =>

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemoTown } from '../src/modules/demo/demo.loader.ts';
-import { createTestApp, login, type TestApp } from './helpers/app.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { useTestTown } from './helpers/town.ts';
 
 /** The README's demo logins, one per role: each must log in and hold that role. */
 const README_LOGINS: [string, string][] = [
@@ -11,13 +12,7 @@ const README_LOGINS: [string, string][] = [
 ];
 
 describe('the demo town', () => {
-  let t: TestApp;
-  let figures: Awaited<ReturnType<typeof loadDemoTown>>;
-  beforeAll(async () => {
-    t = await createTestApp();
-    figures = await loadDemoTown(t.deps);
-  });
-  afterAll(() => t.close());
+  const t = useTestTown({ seed: 'demo' });
 
   it('has the shape of a town like Baqiao', async () => {
     const count = async (level: string) => (await t.app.inject({ method: 'GET', url: `/api/nodes?level=${level}&limit=500` })).json().items.length;
@@ -25,11 +20,11 @@ describe('the demo town', () => {
     expect(await count('town')).toBe(1);
     expect(await count('community')).toBe(8);
     expect(await count('grid')).toBe(149);
-    expect(figures).toMatchObject({ grids: 149, onlineGroups: 217 });
+    expect(t.town).toMatchObject({ grids: 149, onlineGroups: 217 });
     const dedicated = await t.deps.db.selectFrom('nodes').select('kind').where('level', '=', 'grid').where('kind', '!=', 'residential').execute();
     expect(dedicated.map((d) => d.kind).sort()).toEqual(['institutions', 'medical', 'schools', 'schools', 'shops', 'shops', 'shops']);
-    expect(figures.residents).toBeGreaterThanOrEqual(2000);
-    expect(figures.households).toBeGreaterThan(25_000);
+    expect(t.town.residents).toBeGreaterThanOrEqual(2000);
+    expect(t.town.households).toBeGreaterThan(25_000);
   });
 
   it('gives every grid a code that starts with its community’s division code', async () => {
@@ -46,7 +41,7 @@ describe('the demo town', () => {
 
   it('staffs about one grid worker per 200 households and an A/B grid chief pair per grid', async () => {
     const workers = await t.deps.db.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'grid_worker').executeTakeFirstOrThrow();
-    const perWorker = figures.households / workers.n;
+    const perWorker = t.town.households / workers.n;
     expect(perWorker).toBeGreaterThan(150);
     expect(perWorker).toBeLessThan(250);
     const { rows } = await sql<{ grids: number }>`select count(*)::int as grids from nodes n where n.level = 'grid'
@@ -56,7 +51,7 @@ describe('the demo town', () => {
   });
 
   it('has the four boards with posts and the seven joint-duty posts', async () => {
-    const admin = await login(t.app, 'admin', DEMO_PASSWORD);
+    const admin = await t.login('admin', DEMO_PASSWORD);
     const townId = (await t.app.inject({ method: 'GET', url: '/api/nodes?level=town' })).json().items[0].id;
     const boards = (await t.app.inject({ method: 'GET', url: `/api/boards?nodeId=${townId}`, headers: admin })).json().items;
     expect(boards.map((b: { name: string }) => b.name).sort()).toEqual(['党的建设', '民生服务', '平安法治', '经济发展'].sort());

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { expectError } from './helpers/app.ts';
-import { Actor, type MatterOut } from './helpers/matters.ts';
-import { dueAfter, expectDueNear, useStoryTown } from './stories/support.ts';
+import type { MatterOut } from './helpers/matters.ts';
+import { useTestTown } from './helpers/town.ts';
+import { dueAfter, expectDueNear } from './stories/support.ts';
 
 /** GET /api/matters/:id/due-preview: the due time the dispatch dialog shows before the operator confirms. */
 describe('due preview', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
 
   it('shows the due time a dispatch made now gets, for the chosen or the registered category', async () => {
-    const worker = await Actor.as(s.t.app, 't_worker11');
-    const centre = await Actor.as(s.t.app, 't_centre');
+    const worker = await s.as('t_worker11');
+    const centre = await s.as('t_centre');
     const m = await worker.ok<MatterOut>('POST', '/api/matters', { source: 'patrol', location: { nodeId: s.town.g11.id }, description: '有个情况想请中心来看一下' });
 
     // Before registering: no category yet, unless the operator names one.
@@ -27,10 +28,10 @@ describe('due preview', () => {
   });
 
   it('is only for people who may read the matter', async () => {
-    const worker = await Actor.as(s.t.app, 't_worker11');
+    const worker = await s.as('t_worker11');
     const m = await worker.ok<MatterOut>('POST', '/api/matters', { source: 'patrol', location: { nodeId: s.town.g11.id }, description: '楼道里堆放杂物' });
-    const stranger = await Actor.as(s.t.app, 't_resident21');
+    const stranger = await s.as('t_resident21');
     expectError(await stranger.raw('GET', `/api/matters/${m.id}/due-preview?categoryCode=S06001`), 404, 'NOT_FOUND');
-    expectError(await s.t.app.inject({ method: 'GET', url: `/api/matters/${m.id}/due-preview` }), 401, 'UNAUTHENTICATED');
+    expectError(await s.app.inject({ method: 'GET', url: `/api/matters/${m.id}/due-preview` }), 401, 'UNAUTHENTICATED');
   });
 });

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FilesService } from '../src/modules/files/files.service.ts';
-import { createTestApp, expectError, login, type TestApp } from './helpers/app.ts';
-import { PASSWORD, seedTown } from './helpers/factory.ts';
+import { expectError } from './helpers/app.ts';
+import { type MatterOut, tinyJpeg } from './helpers/matters.ts';
+import { useTestTown } from './helpers/town.ts';
 
 const MiB = 1024 * 1024;
 
@@ -31,26 +32,6 @@ function tinyPng(seed = 0): Buffer {
   ]);
 }
 
-/**
- * A real baseline JPEG, 5×4 grey: JFIF header, a flat quantisation table, one-code Huffman tables and
- * a single 8×8 block whose DC difference and AC end-of-block are both the 1-bit code '0'.
- */
-function tinyJpeg(): Buffer {
-  const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
-  const oneCodeTable = (tableClass: number) => [tableClass, 1, ...new Array(15).fill(0), 0];
-  return Buffer.from([
-    0xff, 0xd8,
-    ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-    ...segment(0xdb, [0, ...new Array(64).fill(1)]),
-    ...segment(0xc0, [8, 0, 4, 0, 5, 1, 1, 0x11, 0]), // height 4, width 5, one component
-    ...segment(0xc4, oneCodeTable(0x00)),
-    ...segment(0xc4, oneCodeTable(0x10)),
-    ...segment(0xda, [1, 1, 0, 0, 0x3f, 0]),
-    0x3f, // bits 00 (DC 0, EOB) padded with ones
-    0xff, 0xd9,
-  ]);
-}
-
 /** Headers only: the type and size are read from the first bytes, the rest is opaque to the server. */
 const webpVp8x = () => Buffer.concat([Buffer.from('RIFF\x16\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.from([0x3f, 0x01, 0x00, 0xef, 0x00, 0x00])]);
 const ftyp = (major: string, ...compatible: string[]) => {
@@ -68,23 +49,14 @@ function upload(data: Buffer, filename = 'photo.jpg', type = 'image/jpeg'): Form
 }
 
 describe('photo storage', () => {
-  let t: TestApp;
-  let worker: Record<string, string>;
-  let centre: Record<string, string>;
+  const t = useTestTown();
+  const [worker, centre] = t.sessions('t_worker11', 't_centre');
   const post = (data: Buffer, headers: Record<string, string> = worker, filename?: string, type?: string) =>
     t.app.inject({ method: 'POST', url: '/api/files', headers, payload: upload(data, filename, type) });
   const get = (hash: string, headers: Record<string, string> = worker) => t.app.inject({ method: 'GET', url: `/api/files/${hash}`, headers });
   const rows = async () => (await t.deps.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   /** Every entry under the files folder, temporary files included, so a failed upload must leave none. */
   const onDisk = async () => (await readdir(t.deps.config.filesDir, { recursive: true })).sort();
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    await seedTown(t.deps);
-    worker = await login(t.app, 't_worker11', PASSWORD);
-    centre = await login(t.app, 't_centre', PASSWORD);
-  });
-  afterAll(() => t.close());
 
   it('stores a PNG and a JPEG by content hash and reads them back byte for byte', async () => {
     for (const [data, mime, width, height] of [[tinyPng(), 'image/png', 3, 2], [tinyJpeg(), 'image/jpeg', 5, 4]] as const) {
@@ -94,7 +66,7 @@ describe('photo storage', () => {
       expect(res.json()).toEqual({ hash: sha256(data), mime, size: data.length, width, height, created: true });
       expect(await onDisk()).toContain(join(sha256(data).slice(0, 2), sha256(data)));
 
-      const back = await get(sha256(data), centre); // any signed-in user may read it for now
+      const back = await get(sha256(data)); // the uploader reads it back before attaching it anywhere
       expect(back.statusCode).toBe(200);
       expect(back.rawPayload.equals(data)).toBe(true);
       expect(back.headers['content-type']).toBe(mime);
@@ -163,5 +135,60 @@ describe('photo storage', () => {
     expectError(await get(known, {}), 401, 'UNAUTHENTICATED');
     expectError(await get('f'.repeat(64)), 404, 'NOT_FOUND');
     for (const bad of ['abc', known.toUpperCase(), `${known}0`, '..%2F..%2Fetc%2Fpasswd']) expectError(await get(bad), 404, 'NOT_FOUND');
+  });
+});
+
+describe('who may read a photo', () => {
+  const t = useTestTown();
+  const [worker11, worker12, centre, post, resident] = t.sessions('t_worker11', 't_worker12', 't_centre', 't_post', 't_resident');
+  const upload1 = async (headers: Record<string, string>, seed: number): Promise<string> => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/files', headers, payload: upload(tinyPng(seed), 'p.png', 'image/png') });
+    expect(res.statusCode).toBe(201);
+    return res.json().hash;
+  };
+  const get = (hash: string, headers: Record<string, string>) => t.app.inject({ method: 'GET', url: `/api/files/${hash}`, headers });
+  const report = async (headers: Record<string, string>, source: string, photo: string): Promise<MatterOut> => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/matters', headers, payload: { source, description: '楼道里堆放杂物堵塞消防通道', location: { buildingId: t.town.building.id }, photos: [photo] } });
+    expect(res.statusCode).toBe(201);
+    return res.json();
+  };
+
+  it('lets the uploader see their own photo before it is attached, and nobody else', async () => {
+    const hash = await upload1(resident, 201);
+    expect((await get(hash, resident)).statusCode).toBe(200);
+    // Not yet part of anything: even the centre is told it does not exist.
+    expectError(await get(hash, centre), 404, 'NOT_FOUND');
+    expectError(await get(hash, worker11), 404, 'NOT_FOUND');
+  });
+
+  it("shows a matter's photo to whoever may read the matter: its grid, the centre and its handlers, not another grid", async () => {
+    const hash = await upload1(resident, 202);
+    const m = await report(resident, 'resident_report', hash);
+    for (const reader of [resident, worker11, centre]) expect((await get(hash, reader)).statusCode).toBe(200);
+    expectError(await get(hash, worker12), 404, 'NOT_FOUND');
+    // The post handler reads the matter (and so its photos) once it is dispatched to them.
+    expectError(await get(hash, post), 404, 'NOT_FOUND');
+    const step = (action: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/api/matters/${m.id}/${action}`, headers: centre, payload: payload as Record<string, unknown> });
+    expect((await step('register', { categoryCode: 'S06001' })).statusCode).toBe(200);
+    expect((await step('dispatch', { lead: { kind: 'post', id: t.town.post.id } })).statusCode).toBe(200);
+    expect((await get(hash, post)).statusCode).toBe(200);
+  });
+
+  it("lets a resident see the photos of their own matter but not of a stranger's", async () => {
+    const own = await upload1(resident, 203);
+    await report(resident, 'resident_report', own);
+    expect((await get(own, resident)).statusCode).toBe(200);
+    const strangers = await upload1(worker11, 204);
+    await report(worker11, 'patrol', strangers);
+    expectError(await get(strangers, resident), 404, 'NOT_FOUND');
+    expect((await get(strangers, worker11)).statusCode).toBe(200);
+  });
+
+  it("shows a visit's photo to the grid's staff and not to another grid's", async () => {
+    const hash = await upload1(worker11, 205);
+    const res = await t.app.inject({ method: 'POST', url: '/api/visits', headers: worker11, payload: { gridId: t.town.g11.id, householdIds: [t.town.households.h1.id], note: '入户走访', photos: [hash] } });
+    expect(res.statusCode).toBe(201);
+    expect((await get(hash, centre)).statusCode).toBe(200);
+    expectError(await get(hash, worker12), 404, 'NOT_FOUND');
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectError, type TestApp } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { expectError } from './helpers/app.ts';
 import { testEngine } from './helpers/engine.ts';
-import { type SeededTown, seedTown } from './helpers/factory.ts';
-import { Actor } from './helpers/matters.ts';
+import type { Actor } from './helpers/matters.ts';
+import { useTestTown } from './helpers/town.ts';
 
 interface Counts { total: number; normal: number; abnormal: number; pending: number }
 interface Progress { grids: ({ gridId: number; gridName: string } & Counts)[]; totals: Counts }
@@ -13,35 +13,18 @@ const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString()
 const counts = (total: number, normal: number, abnormal: number, pending: number): Counts => ({ total, normal, abnormal, pending });
 
 describe(`inspection tasks (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let centre: Actor;
-  let worker11: Actor;
-  let worker12: Actor;
-  let staff1: Actor;
-  let staff2: Actor;
-  let police: Actor;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    centre = await Actor.as(t.app, 't_centre');
-    worker11 = await Actor.as(t.app, 't_worker11');
-    worker12 = await Actor.as(t.app, 't_worker12');
-    staff1 = await Actor.as(t.app, 't_staff1');
-    staff2 = await Actor.as(t.app, 't_staff2');
-    police = await Actor.as(t.app, 't_police');
-  });
-  afterAll(() => t.close());
+  const t = useTestTown();
+  const [centre, worker11, worker12, staff1, staff2, police] = t.actors('t_centre', 't_worker11', 't_worker12', 't_staff1', 't_staff2', 't_police');
 
   /** Two points in g11, one in g12, one in g21, as the centre pushes them. */
   function body(extra: Record<string, unknown> = {}) {
     return {
-      nodeId: town.town.id, title: '汛前排查：易涝点下水道', categoryCode: 'S09001', dueAt: inHours(6),
+      nodeId: t.town.town.id, title: '汛前排查：易涝点下水道', categoryCode: 'S09001', dueAt: inHours(6),
       points: [
-        { gridId: town.g11.id, name: '花园路雨水口', lng: 106.503, lat: 29.505 },
-        { gridId: town.g11.id, name: '花园路下穿道' },
-        { gridId: town.g12.id, name: '二号桥涵洞', lng: 106.515, lat: 29.51 },
-        { gridId: town.g21.id, name: '建新北路低洼处', lng: 106.525, lat: 29.51 },
+        { gridId: t.town.g11.id, name: '花园路雨水口', lng: 106.503, lat: 29.505 },
+        { gridId: t.town.g11.id, name: '花园路下穿道' },
+        { gridId: t.town.g12.id, name: '二号桥涵洞', lng: 106.515, lat: 29.51 },
+        { gridId: t.town.g21.id, name: '建新北路低洼处', lng: 106.525, lat: 29.51 },
       ],
       ...extra,
     };
@@ -66,19 +49,19 @@ describe(`inspection tasks (${testEngine})`, () => {
       [centre, body({ dueAt: inHours(-1) }), 400, 'VALIDATION_FAILED'],
       [centre, body({ points: [] }), 400, 'VALIDATION_FAILED'],
       [centre, body({ categoryCode: 'X99999' }), 400, 'VALIDATION_FAILED'],
-      [centre, body({ nodeId: town.c1.id }), 400, 'VALIDATION_FAILED'], // g21 lies outside community c1
-      [centre, body({ points: [{ gridId: town.c1.id, name: '社区本身' }] }), 400, 'VALIDATION_FAILED'],
+      [centre, body({ nodeId: t.town.c1.id }), 400, 'VALIDATION_FAILED'], // g21 lies outside community c1
+      [centre, body({ points: [{ gridId: t.town.c1.id, name: '社区本身' }] }), 400, 'VALIDATION_FAILED'],
       [centre, body({ points: [{ gridId: 999999, name: '不存在' }] }), 400, 'VALIDATION_FAILED'],
-      [centre, body({ points: [{ gridId: town.g11.id, name: '坐标在2网格', lng: 106.515, lat: 29.51 }] }), 400, 'VALIDATION_FAILED'],
-      [centre, body({ points: [{ gridId: town.g11.id, name: '只有经度', lng: 106.505 }] }), 400, 'VALIDATION_FAILED'],
-      [centre, body({ points: Array.from({ length: 2001 }, (_, i) => ({ gridId: town.g11.id, name: `点${i}` })) }), 400, 'VALIDATION_FAILED'],
-      [centre, body({ nodeId: town.g11.id, points: [{ gridId: town.g11.id, name: '网格发起' }] }), 400, 'VALIDATION_FAILED'],
+      [centre, body({ points: [{ gridId: t.town.g11.id, name: '坐标在2网格', lng: 106.515, lat: 29.51 }] }), 400, 'VALIDATION_FAILED'],
+      [centre, body({ points: [{ gridId: t.town.g11.id, name: '只有经度', lng: 106.505 }] }), 400, 'VALIDATION_FAILED'],
+      [centre, body({ points: Array.from({ length: 2001 }, (_, i) => ({ gridId: t.town.g11.id, name: `点${i}` })) }), 400, 'VALIDATION_FAILED'],
+      [centre, body({ nodeId: t.town.g11.id, points: [{ gridId: t.town.g11.id, name: '网格发起' }] }), 400, 'VALIDATION_FAILED'],
       [worker11, body(), 403, 'FORBIDDEN'],
       [staff1, body(), 403, 'FORBIDDEN'],
     ];
     for (const [who, payload, status, code] of refusals) expectError(await who.raw('POST', '/api/inspections', payload), status, code);
     expectError(await t.app.inject({ method: 'POST', url: '/api/inspections', payload: body() }), 401, 'UNAUTHENTICATED');
-    const bad = await centre.raw('POST', '/api/inspections', body({ nodeId: town.c1.id }));
+    const bad = await centre.raw('POST', '/api/inspections', body({ nodeId: t.town.c1.id }));
     expect(bad.json().error.message).toContain('is not under node');
     expect(await rowCounts()).toEqual(before);
   });
@@ -87,18 +70,18 @@ describe(`inspection tasks (${testEngine})`, () => {
     const task = await create();
     expect(task).toMatchObject({ status: 'open', urgent: false, category: { code: 'S09001' } });
     expect(task.points.map((p) => [p.gridId, p.state, p.matterId])).toEqual([
-      [town.g11.id, 'pending', null], [town.g11.id, 'pending', null], [town.g12.id, 'pending', null], [town.g21.id, 'pending', null]]);
+      [t.town.g11.id, 'pending', null], [t.town.g11.id, 'pending', null], [t.town.g12.id, 'pending', null], [t.town.g21.id, 'pending', null]]);
     expect(task.progress).toEqual({
-      grids: [{ gridId: town.g11.id, gridName: '花园1网格', ...counts(2, 0, 0, 2) }, { gridId: town.g12.id, gridName: '花园2网格', ...counts(1, 0, 0, 1) },
-        { gridId: town.g21.id, gridName: '建新1网格', ...counts(1, 0, 0, 1) }],
+      grids: [{ gridId: t.town.g11.id, gridName: '花园1网格', ...counts(2, 0, 0, 2) }, { gridId: t.town.g12.id, gridName: '花园2网格', ...counts(1, 0, 0, 1) },
+        { gridId: t.town.g21.id, gridName: '建新1网格', ...counts(1, 0, 0, 1) }],
       totals: counts(4, 0, 0, 4),
     });
     const audit = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'inspection.create').where('subject_id', '=', String(task.id)).execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]?.actor_user_id).toBe(town.users.centre);
+    expect(audit[0]?.actor_user_id).toBe(t.town.users.centre);
 
     // The upper bound is accepted in one transaction.
-    const big = await centre.ok<Task>('POST', '/api/inspections', body({ points: Array.from({ length: 2000 }, (_, i) => ({ gridId: i % 2 ? town.g11.id : town.g21.id, name: `点${i}` })) }));
+    const big = await centre.ok<Task>('POST', '/api/inspections', body({ points: Array.from({ length: 2000 }, (_, i) => ({ gridId: i % 2 ? t.town.g11.id : t.town.g21.id, name: `点${i}` })) }));
     expect(big.progress.totals).toEqual(counts(2000, 0, 0, 2000));
     expect(big.points).toHaveLength(2000);
   });
@@ -106,24 +89,24 @@ describe(`inspection tasks (${testEngine})`, () => {
   it('shows each person only the points of their place', async () => {
     const task = await create();
     const mine = await worker11.ok<Task>('GET', `/api/inspections/${task.id}`);
-    expect(mine.points.map((p) => p.gridId)).toEqual([town.g11.id, town.g11.id]);
-    expect(mine.progress).toEqual({ grids: [{ gridId: town.g11.id, gridName: '花园1网格', ...counts(2, 0, 0, 2) }], totals: counts(2, 0, 0, 2) });
+    expect(mine.points.map((p) => p.gridId)).toEqual([t.town.g11.id, t.town.g11.id]);
+    expect(mine.progress).toEqual({ grids: [{ gridId: t.town.g11.id, gridName: '花园1网格', ...counts(2, 0, 0, 2) }], totals: counts(2, 0, 0, 2) });
 
     const c2 = await staff2.ok<Task>('GET', `/api/inspections/${task.id}`);
-    expect(c2.points.map((p) => p.gridId)).toEqual([town.g21.id]);
+    expect(c2.points.map((p) => p.gridId)).toEqual([t.town.g21.id]);
     expect(c2.progress.totals).toEqual(counts(1, 0, 0, 1));
     const c2List = await staff2.ok<{ items: Task[] }>('GET', '/api/inspections');
-    expect(c2List.items.find((x) => x.id === task.id)?.progress.grids.map((g) => g.gridId)).toEqual([town.g21.id]);
+    expect(c2List.items.find((x) => x.id === task.id)?.progress.grids.map((g) => g.gridId)).toEqual([t.town.g21.id]);
 
     const c1 = await staff1.ok<Task>('GET', `/api/inspections/${task.id}`);
     expect(c1.progress.totals).toEqual(counts(3, 0, 0, 3));
     // As grid chief of g11, 'mine' holds only g11's points, though the community sees more.
     const chiefMine = await staff1.ok<{ items: Task[] }>('GET', '/api/inspections/mine');
-    expect(chiefMine.items.find((x) => x.id === task.id)?.points.map((p) => p.gridId)).toEqual([town.g11.id, town.g11.id]);
+    expect(chiefMine.items.find((x) => x.id === task.id)?.points.map((p) => p.gridId)).toEqual([t.town.g11.id, t.town.g11.id]);
     const workerMine = await worker12.ok<{ items: Task[] }>('GET', '/api/inspections/mine');
-    expect(workerMine.items.find((x) => x.id === task.id)?.points.map((p) => p.gridId)).toEqual([town.g12.id]);
+    expect(workerMine.items.find((x) => x.id === task.id)?.points.map((p) => p.gridId)).toEqual([t.town.g12.id]);
 
-    const byNode = await centre.ok<{ items: Task[] }>('GET', `/api/inspections?nodeId=${town.c2.id}`);
+    const byNode = await centre.ok<{ items: Task[] }>('GET', `/api/inspections?nodeId=${t.town.c2.id}`);
     expect(byNode.items.find((x) => x.id === task.id)?.progress.totals).toEqual(counts(1, 0, 0, 1));
 
     expectError(await police.raw('GET', '/api/inspections'), 403, 'FORBIDDEN');
@@ -154,8 +137,8 @@ describe(`inspection tasks (${testEngine})`, () => {
     const task = await create({ categoryCode: '01003', urgent: true });
     const [a, b, c, d] = task.points;
     let r = await check(worker11, task, a, { state: 'normal' });
-    expect(r.point).toMatchObject({ state: 'normal', matterId: null, checkedBy: { id: town.users.worker11, name: '网格员甲' } });
-    expect(r.progress).toEqual({ grids: [{ gridId: town.g11.id, gridName: '花园1网格', ...counts(2, 1, 0, 1) }], totals: counts(2, 1, 0, 1) });
+    expect(r.point).toMatchObject({ state: 'normal', matterId: null, checkedBy: { id: t.town.users.worker11, name: '网格员甲' } });
+    expect(r.progress).toEqual({ grids: [{ gridId: t.town.g11.id, gridName: '花园1网格', ...counts(2, 1, 0, 1) }], totals: counts(2, 1, 0, 1) });
 
     r = await check(worker11, task, b, { state: 'abnormal', note: '下水道堵塞，路面积水20厘米' });
     const matterId = r.point.matterId;
@@ -163,8 +146,8 @@ describe(`inspection tasks (${testEngine})`, () => {
     expect(r.progress.totals).toEqual(counts(2, 1, 1, 0));
 
     const matter = await centre.matter(matterId ?? 0);
-    expect(matter).toMatchObject({ status: 'reported', urgent: true, areaNodeId: town.g11.id, category: { code: '01003' } });
-    expect(matter.timeline[0]).toMatchObject({ action: 'report', actorRole: 'grid_worker', actorUserId: town.users.worker11 });
+    expect(matter).toMatchObject({ status: 'reported', urgent: true, areaNodeId: t.town.g11.id, category: { code: '01003' } });
+    expect(matter.timeline[0]).toMatchObject({ action: 'report', actorRole: 'grid_worker', actorUserId: t.town.users.worker11 });
     const listed = await centre.ok<{ items: { id: number; source: string }[] }>('GET', '/api/matters?source=inspection');
     expect(listed.items).toContainEqual(expect.objectContaining({ id: matterId, source: 'inspection' }));
 
@@ -182,8 +165,8 @@ describe(`inspection tasks (${testEngine})`, () => {
 
     const detail = await centre.ok<Task>('GET', `/api/inspections/${task.id}`);
     expect(detail.progress).toEqual({
-      grids: [{ gridId: town.g11.id, gridName: '花园1网格', ...counts(2, 1, 1, 0) }, { gridId: town.g12.id, gridName: '花园2网格', ...counts(1, 0, 1, 0) },
-        { gridId: town.g21.id, gridName: '建新1网格', ...counts(1, 1, 0, 0) }],
+      grids: [{ gridId: t.town.g11.id, gridName: '花园1网格', ...counts(2, 1, 1, 0) }, { gridId: t.town.g12.id, gridName: '花园2网格', ...counts(1, 0, 1, 0) },
+        { gridId: t.town.g21.id, gridName: '建新1网格', ...counts(1, 1, 0, 0) }],
       totals: counts(4, 2, 2, 0),
     });
     const matters = await t.database.db.selectFrom('matters').select(['id', 'source']).where('source', '=', 'inspection').execute();

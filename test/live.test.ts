@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import type { DB, MatterRow } from '../src/db/schema.ts';
 import { createJobRunner } from '../src/modules/jobs/jobs.setup.ts';
 import { LiveHub } from '../src/modules/live/live.hub.ts';
 import { publish } from '../src/modules/matters/matters.step.ts';
-import { createTestApp, login, type TestApp } from './helpers/app.ts';
+import { login } from './helpers/app.ts';
 import { testEngine } from './helpers/engine.ts';
-import { type SeededTown, seedTown } from './helpers/factory.ts';
-import { Actor } from './helpers/matters.ts';
+import { useTestTown } from './helpers/town.ts';
 
 /** Every wait is bounded so a missing event fails the test instead of hanging it. */
 const WAIT_MS = 3000;
@@ -96,40 +95,31 @@ async function notify(db: Kysely<DB>, id: number, areaPath: string, extra: Recor
 }
 
 describe(`live updates over server-sent events (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let centre: Actor;
-  let url: string;
+  const t = useTestTown({ listen: true });
+  const [centre] = t.actors('t_centre');
   const streams: LiveStream[] = [];
   let marker = -1;
 
   const open = async (username: string | null, query = '') => {
-    const headers = username ? await login(t.app, username, 'test-password-1') : {};
-    const stream = await LiveStream.open(`${url}${query}`, headers);
+    const headers = username ? await t.login(username) : {};
+    const stream = await LiveStream.open(`${t.base}/api/live/matters${query}`, headers);
     streams.push(stream);
     return stream;
   };
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    centre = await Actor.as(t.app, 't_centre');
-    url = `${await t.app.listen({ port: 0, host: '127.0.0.1' })}/api/live/matters`;
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of streams) s.close();
-    await t.close();
   });
 
   async function reportAndDispatch(options: { urgent?: boolean; dueAt?: Date } = {}) {
-    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '花园路口井盖松动，车辆经过响声很大', location: { nodeId: town.g11.id }, urgent: options.urgent ?? false });
+    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '花园路口井盖松动，车辆经过响声很大', location: { nodeId: t.town.g11.id }, urgent: options.urgent ?? false });
     await centre.step(m.id, 'register', { categoryCode: 'S06001' });
-    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: town.post.id }, ...(options.dueAt ? { dueAt: options.dueAt.toISOString() } : {}) });
+    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, ...(options.dueAt ? { dueAt: options.dueAt.toISOString() } : {}) });
     return m.id;
   }
 
   it('refuses an anonymous caller with a JSON 401 before any streaming', async () => {
-    const res = await fetch(url, { headers: { accept: 'text/event-stream' } });
+    const res = await fetch(`${t.base}/api/live/matters`, { headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(await res.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
@@ -146,7 +136,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
     const ids = centreStream.events.map((e) => e.id);
     expect(ids.every((x, i) => i === 0 || x > (ids[i - 1] ?? 0))).toBe(true);
     const event = centreStream.events.find((e) => e.data.id === id && e.event === 'dispatched');
-    expect(event?.data).toMatchObject({ action: 'dispatch', status: 'dispatched', subjects: [`post:${town.post.id}`] });
+    expect(event?.data).toMatchObject({ action: 'dispatch', status: 'dispatched', subjects: [`post:${t.town.post.id}`] });
     expect(event?.data).not.toHaveProperty('areaPath');
     expect(event?.data).not.toHaveProperty('ownerPath');
 
@@ -156,20 +146,20 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
 
     // c2's staff: a marker in their own community arrives, and nothing about the g11 matter before it.
     const mark = marker--;
-    await notify(t.deps.db, mark, town.c2.path);
+    await notify(t.deps.db, mark, t.town.c2.path);
     await otherCommunity.waitFor(mark, 'updated');
     expect(otherCommunity.of(id)).toEqual([]);
   });
 
   it('sends nothing for a refused or rolled-back change', async () => {
     const stream = await open('t_centre');
-    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '楼道堆放杂物堵塞消防通道', location: { nodeId: town.g11.id } });
+    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '楼道堆放杂物堵塞消防通道', location: { nodeId: t.town.g11.id } });
     await centre.step(m.id, 'register', { categoryCode: 'S06001' });
     await stream.waitFor(m.id, 'updated');
 
     // A grid worker may not dispatch: refused, nothing changes, nothing is announced.
-    const worker = await Actor.as(t.app, 't_worker11');
-    expect((await worker.raw('POST', `/api/matters/${m.id}/dispatch`, { lead: { kind: 'post', id: town.post.id } })).statusCode).toBe(403);
+    const worker = await t.as('t_worker11');
+    expect((await worker.raw('POST', `/api/matters/${m.id}/dispatch`, { lead: { kind: 'post', id: t.town.post.id } })).statusCode).toBe(403);
     // A change that did publish but then failed: NOTIFY is transactional, so the rollback takes it back.
     const row: MatterRow = await t.deps.db.selectFrom('matters').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow();
     await expect(t.deps.db.transaction().execute(async (trx) => {
@@ -178,7 +168,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
     })).rejects.toThrow('rolled back on purpose');
 
     const mark = marker--;
-    await notify(t.deps.db, mark, town.g11.path);
+    await notify(t.deps.db, mark, t.town.g11.path);
     await stream.waitFor(mark, 'updated');
     expect(stream.of(m.id)).toEqual(['created', 'updated']);
   });
@@ -203,7 +193,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
   });
 
   it('ends open streams when the app closes instead of holding the shutdown', async () => {
-    const second = await createTestApp({ database: t.database });
+    const second = await t.another();
     let closed = false;
     try {
       const base = await second.app.listen({ port: 0, host: '127.0.0.1' });
@@ -220,7 +210,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
     // The first app still delivers: the second one's LISTEN went away with it, not the shared one.
     const stream = await open('t_centre');
     const mark = marker--;
-    await notify(t.deps.db, mark, town.g11.path);
+    await notify(t.deps.db, mark, t.town.g11.path);
     await stream.waitFor(mark, 'updated');
   });
 
@@ -229,7 +219,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
     const other = await openDatabase({ databaseUrl: t.database.url, pgliteDir: null, poolSize: 1 });
     try {
       const mark = marker--;
-      await notify(other.db, mark, town.g12.path, { action: 'report', status: 'reported' });
+      await notify(other.db, mark, t.town.g12.path, { action: 'report', status: 'reported' });
       await stream.waitFor(mark, 'created');
     } finally {
       await other.close();
@@ -246,7 +236,7 @@ describe(`live updates over server-sent events (${testEngine})`, () => {
     const deadline = Date.now() + 8000;
     while (stream.of(mark).length === 0) {
       if (Date.now() > deadline) throw new Error('no notification got through after the LISTEN connection was killed');
-      await notify(t.deps.db, mark, town.g11.path);
+      await notify(t.deps.db, mark, t.town.g11.path);
       await sleep(250);
     }
   });

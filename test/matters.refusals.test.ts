@@ -1,11 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
 import { testEngine } from './helpers/engine.ts';
-import { type StoryTown, seedStoryTown } from './helpers/factory.ts';
-import { Actor, type MatterOut } from './helpers/matters.ts';
-import { within } from './stories/support.ts';
+import type { Actor, MatterOut } from './helpers/matters.ts';
+import { useTestTown, within } from './helpers/town.ts';
 
 /**
  * No step of the closed loop can be skipped or done by the wrong person: each refusal is a 4xx with a stable
@@ -13,25 +11,8 @@ import { within } from './stories/support.ts';
  * notices, deadline jobs, nor the statistics rollups. Each case is a soft assertion, so one run lists them all.
  */
 describe(`refusals of the closed loop (${testEngine})`, () => {
-  let t: TestApp;
-  let town: StoryTown;
-  let admin: Actor;
-  let centre: Actor;
-  let resident: Actor;
-  let post: Actor;
-  let police: Actor;
-  let worker: Actor;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedStoryTown(t.deps);
-    admin = await Actor.as(t.app, 't_admin');
-    centre = await Actor.as(t.app, 't_centre');
-    resident = await Actor.as(t.app, 't_resident');
-    post = await Actor.as(t.app, 't_post');
-    police = await Actor.as(t.app, 't_police');
-    worker = await Actor.as(t.app, 't_worker11');
-  });
-  afterAll(() => within(5_000, 'closing the test app', t.close()).catch(() => undefined));
+  const t = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [admin, centre, resident, post, police, worker] = t.actors('t_admin', 't_centre', 't_resident', 't_post', 't_police', 't_worker11');
 
   type Stage = 'reported' | 'registered' | 'dispatched' | 'handling' | 'handled' | 'feedback' | 'closed';
   const ORDER: Stage[] = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed'];
@@ -44,9 +25,9 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
   async function matterAt(stage: Stage, opts: { assist?: boolean; assistDone?: boolean; reporter?: Actor } = {}): Promise<number> {
     const reach = (s: Stage) => ORDER.indexOf(stage) >= ORDER.indexOf(s);
     const by = opts.reporter ?? resident;
-    const m = await by.ok<MatterOut>('POST', '/api/matters', { source: 'resident_report', description: '学校门口早高峰车辆乱停，堵住了校门', location: { buildingId: town.building.id } });
+    const m = await by.ok<MatterOut>('POST', '/api/matters', { source: 'resident_report', description: '学校门口早高峰车辆乱停，堵住了校门', location: { buildingId: t.town.building.id } });
     if (reach('registered')) await centre.step(m.id, 'register', { categoryCode: 'S06001' });
-    if (reach('dispatched')) await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: town.post.id }, assists: opts.assist === false ? [] : [{ kind: 'department', id: town.police.id }] });
+    if (reach('dispatched')) await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, assists: opts.assist === false ? [] : [{ kind: 'department', id: t.town.police.id }] });
     if (reach('handling')) await post.step(m.id, 'accept');
     if (opts.assist !== false && (reach('handled') || opts.assistDone)) await police.step(m.id, 'assist-done', { note: '民警到场疏导', photos: [] });
     if (reach('handled')) await post.step(m.id, 'handle', { note: '已疏导', photos: [] });
@@ -84,7 +65,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
 
   it('refuses a skipped step with 409 INVALID_TRANSITION', async () => {
     const reported = await matterAt('reported');
-    await refused('dispatch before register', reported, 409, 'INVALID_TRANSITION', stepBy(centre, reported, 'dispatch', { lead: { kind: 'post', id: town.post.id } }));
+    await refused('dispatch before register', reported, 409, 'INVALID_TRANSITION', stepBy(centre, reported, 'dispatch', { lead: { kind: 'post', id: t.town.post.id } }));
     await refused('close a reported matter', reported, 409, 'INVALID_TRANSITION', stepBy(centre, reported, 'close'));
     await refused('verify a reported matter', reported, 409, 'INVALID_TRANSITION', stepBy(centre, reported, 'verify', { passed: true }));
     await refused('rate a reported matter', reported, 409, 'INVALID_TRANSITION', stepBy(resident, reported, 'rate', { satisfaction: 'satisfied' }));
@@ -108,7 +89,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('closing before verification', handled, 409, 'INVALID_TRANSITION', stepBy(centre, handled, 'close'));
 
     const closed = await matterAt('closed');
-    await refused('dispatch a closed matter', closed, 409, 'INVALID_TRANSITION', stepBy(centre, closed, 'dispatch', { lead: { kind: 'post', id: town.post.id } }));
+    await refused('dispatch a closed matter', closed, 409, 'INVALID_TRANSITION', stepBy(centre, closed, 'dispatch', { lead: { kind: 'post', id: t.town.post.id } }));
     await refused('handle a closed matter', closed, 409, 'INVALID_TRANSITION', stepBy(post, closed, 'handle', { note: '再处理' }));
     await refused('rate twice', closed, 409, 'INVALID_TRANSITION', stepBy(resident, closed, 'rate', { satisfaction: 'dissatisfied' }));
     await refused('verify a closed matter', closed, 409, 'INVALID_TRANSITION', stepBy(centre, closed, 'verify', { passed: true }));
@@ -116,9 +97,9 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
 
   it('refuses the wrong person with 403 FORBIDDEN', async () => {
     const registered = await matterAt('registered');
-    await refused('dispatch by a grid worker', registered, 403, 'FORBIDDEN', stepBy(worker, registered, 'dispatch', { lead: { kind: 'node', id: town.g11.id } }));
+    await refused('dispatch by a grid worker', registered, 403, 'FORBIDDEN', stepBy(worker, registered, 'dispatch', { lead: { kind: 'node', id: t.town.g11.id } }));
     await refused('dispatch of a street matter by community staff', registered, 403, 'FORBIDDEN',
-      stepBy(await Actor.as(t.app, 't_staff1'), registered, 'dispatch', { lead: { kind: 'node', id: town.g11.id } }));
+      stepBy(await t.as('t_staff1'), registered, 'dispatch', { lead: { kind: 'node', id: t.town.g11.id } }));
 
     // A police officer reporting what he saw may follow his report, but registering belongs to the centre.
     const byPolice = await matterAt('reported', { reporter: police });
@@ -126,7 +107,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     const policeDispatched = await matterAt('dispatched', { reporter: police, assist: false });
     await refused('accept by another department (one that can see the matter)', policeDispatched, 403, 'FORBIDDEN', stepBy(police, policeDispatched, 'accept'));
     // A department with no part in the matter does not even see it.
-    await refused('accept by an unrelated department', policeDispatched, 404, 'NOT_FOUND', stepBy(await Actor.as(t.app, 't_market'), policeDispatched, 'accept'));
+    await refused('accept by an unrelated department', policeDispatched, 404, 'NOT_FOUND', stepBy(await t.as('t_market'), policeDispatched, 'accept'));
 
     const handling = await matterAt('handling', { assistDone: true });
     await refused('handle by an assist, not the lead', handling, 403, 'FORBIDDEN', stepBy(police, handling, 'handle', { note: '已处理' }));
@@ -151,7 +132,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('rate by the centre, not the reporter', feedback, 403, 'FORBIDDEN', stepBy(centre, feedback, 'rate', { satisfaction: 'satisfied' }));
     await refused('rate by the grid worker, not the reporter', feedback, 403, 'FORBIDDEN', stepBy(worker, feedback, 'rate', { satisfaction: 'dissatisfied' }));
     await refused('rate by the lead, not the reporter', feedback, 403, 'FORBIDDEN', stepBy(post, feedback, 'rate', { satisfaction: 'satisfied' }));
-    await refused('rate by another resident (who cannot see it)', feedback, 404, 'NOT_FOUND', stepBy(await Actor.as(t.app, 't_resident12'), feedback, 'rate', { satisfaction: 'satisfied' }));
+    await refused('rate by another resident (who cannot see it)', feedback, 404, 'NOT_FOUND', stepBy(await t.as('t_resident12'), feedback, 'rate', { satisfaction: 'satisfied' }));
 
     const closed = await matterAt('closed');
     await refused('a return visit by a handler', closed, 403, 'FORBIDDEN', stepBy(post, closed, 'visit', { outcome: '回访满意' }));
@@ -174,7 +155,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
   });
 
   it("keeps another community's matter invisible to t_staff2: 404 on GET and on every step", async () => {
-    const staff2 = await Actor.as(t.app, 't_staff2');
+    const staff2 = await t.as('t_staff2');
     const id = await matterAt('handling');
     await post.step(id, 'extend-request', { reason: '需协调', extendTo: new Date(Date.now() + 30 * 86400_000).toISOString() });
     const request = (await admin.matter(id)).requests[0]?.id;
@@ -182,8 +163,8 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('GET suggestion', id, 404, 'NOT_FOUND', () => staff2.raw('GET', `/api/matters/${id}/suggestion`));
     const other = await matterAt('reported');
     const bodies: Record<string, unknown> = {
-      register: { categoryCode: 'S06001' }, reject: { reason: '不属实' }, dispatch: { lead: { kind: 'node', id: town.c2.id } }, reassign: { lead: { kind: 'node', id: town.c2.id } },
-      summon: { departments: [{ kind: 'department', id: town.police.id }] }, accept: {}, return: { reason: '不归我管' }, 'assist-done': { note: '完成' },
+      register: { categoryCode: 'S06001' }, reject: { reason: '不属实' }, dispatch: { lead: { kind: 'node', id: t.town.c2.id } }, reassign: { lead: { kind: 'node', id: t.town.c2.id } },
+      summon: { departments: [{ kind: 'department', id: t.town.police.id }] }, accept: {}, return: { reason: '不归我管' }, 'assist-done': { note: '完成' },
       escalate: { reason: '上报' }, progress: { note: '进展' }, handle: { note: '完成' }, 'suspend-request': { reason: '暂停' },
       'extend-request': { reason: '延期', extendTo: new Date(Date.now() + 60 * 86400_000).toISOString() }, resume: {}, verify: { passed: true }, rate: { satisfaction: 'satisfied' },
       close: {}, reopen: { reason: '重办' }, visit: { outcome: '回访' }, merge: { intoMatterId: other },
@@ -197,7 +178,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
   it('refuses anonymous callers with 401 UNAUTHENTICATED', async () => {
     const reported = await matterAt('reported');
     const handling = await matterAt('handling');
-    await refused('report', null, 401, 'UNAUTHENTICATED', () => anonymous('POST', '/api/matters', { source: 'resident_report', description: '校门口堵车', location: { buildingId: town.building.id } }));
+    await refused('report', null, 401, 'UNAUTHENTICATED', () => anonymous('POST', '/api/matters', { source: 'resident_report', description: '校门口堵车', location: { buildingId: t.town.building.id } }));
     await refused('list', null, 401, 'UNAUTHENTICATED', () => anonymous('GET', '/api/matters'));
     await refused('GET a matter', reported, 401, 'UNAUTHENTICATED', () => anonymous('GET', `/api/matters/${reported}`));
     await refused('GET a suggestion', reported, 401, 'UNAUTHENTICATED', () => anonymous('GET', `/api/matters/${reported}/suggestion`));
@@ -206,7 +187,7 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('accept', handling, 401, 'UNAUTHENTICATED', () => anonymous('POST', `/api/matters/${handling}/accept`, {}));
     await refused('handle', handling, 401, 'UNAUTHENTICATED', () => anonymous('POST', `/api/matters/${handling}/handle`, { note: '已处理' }));
     await refused('a step on an unknown matter', null, 401, 'UNAUTHENTICATED', () => anonymous('POST', '/api/matters/99999999/register', { categoryCode: 'S06001' }));
-    await refused('stats', null, 401, 'UNAUTHENTICATED', () => anonymous('GET', `/api/stats/summary?nodeId=${town.town.id}&from=2026-01-01&to=2026-01-31`));
+    await refused('stats', null, 401, 'UNAUTHENTICATED', () => anonymous('GET', `/api/stats/summary?nodeId=${t.town.town.id}&from=2026-01-01&to=2026-01-31`));
   });
 
   it('answers unknown ids with 404 NOT_FOUND', async () => {
@@ -218,18 +199,18 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('deciding an unknown request', handling, 404, 'NOT_FOUND', () => centre.raw('POST', `/api/matters/${handling}/requests/99999999/decide`, { approve: true }));
     await refused('dispatch to an unknown post', registered, 404, 'NOT_FOUND', stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: 99999999 } }));
     await refused('dispatch with an unknown assisting department', registered, 404, 'NOT_FOUND',
-      stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: town.post.id }, assists: [{ kind: 'department', id: 99999999 }] }));
+      stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, assists: [{ kind: 'department', id: 99999999 }] }));
     await refused('summon an unknown department', handling, 404, 'NOT_FOUND', stepBy(centre, handling, 'summon', { departments: [{ kind: 'department', id: 99999999 }] }));
     await refused('merge into an unknown matter', registered, 404, 'NOT_FOUND', stepBy(centre, registered, 'merge', { intoMatterId: 99999999 }));
     await refused('escalate to an unknown node', registered, 404, 'NOT_FOUND', stepBy(centre, registered, 'escalate', { toNodeId: 99999999, reason: '上报' }));
     await refused('report at an unknown building', null, 404, 'NOT_FOUND', () => centre.raw('POST', '/api/matters', { source: 'hotline', description: '校门口堵车', location: { buildingId: 99999999 } }));
     await refused('report at an unknown node', null, 404, 'NOT_FOUND', () => centre.raw('POST', '/api/matters', { source: 'hotline', description: '校门口堵车', location: { nodeId: 99999999 } }));
     await refused('report for an unknown resident', null, 404, 'NOT_FOUND',
-      () => centre.raw('POST', '/api/matters', { source: 'hotline', description: '校门口堵车', location: { nodeId: town.g11.id }, reporter: { residentId: 99999999 } }));
+      () => centre.raw('POST', '/api/matters', { source: 'hotline', description: '校门口堵车', location: { nodeId: t.town.g11.id }, reporter: { residentId: 99999999 } }));
   });
 
   it('refuses malformed bodies with 400 VALIDATION_FAILED', async () => {
-    const report = (patch: Record<string, unknown>) => () => worker.raw('POST', '/api/matters', { source: 'patrol', description: '校门口堵车', location: { buildingId: town.building.id }, ...patch });
+    const report = (patch: Record<string, unknown>) => () => worker.raw('POST', '/api/matters', { source: 'patrol', description: '校门口堵车', location: { buildingId: t.town.building.id }, ...patch });
     await refused('a photo hash that is not 64 hex characters', null, 400, 'VALIDATION_FAILED', report({ photos: ['abc'] }));
     await refused('an upper-case photo hash', null, 400, 'VALIDATION_FAILED', report({ photos: ['A'.repeat(64)] }));
     await refused('a photo never uploaded', null, 400, 'VALIDATION_FAILED', report({ photos: ['0'.repeat(64)] }));
@@ -246,10 +227,10 @@ describe(`refusals of the closed loop (${testEngine})`, () => {
     await refused('register with an unknown category', reported, 400, 'VALIDATION_FAILED', stepBy(centre, reported, 'register', { categoryCode: 'X99999' }));
     await refused('register at an unknown level', reported, 400, 'VALIDATION_FAILED', stepBy(centre, reported, 'register', { categoryCode: 'S06001', level: 'planet' }));
     const registered = await matterAt('registered');
-    await refused('dispatch to a person', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'person', id: town.users.worker11 } }));
+    await refused('dispatch to a person', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'person', id: t.town.users.worker11 } }));
     await refused('dispatch without a lead', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { assists: [] }));
-    await refused('dispatch due in the past', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: town.post.id }, dueAt: '2020-01-01T00:00:00+08:00' }));
-    await refused('dispatch due "tomorrow"', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: town.post.id }, dueAt: 'tomorrow' }));
+    await refused('dispatch due in the past', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, dueAt: '2020-01-01T00:00:00+08:00' }));
+    await refused('dispatch due "tomorrow"', registered, 400, 'VALIDATION_FAILED', stepBy(centre, registered, 'dispatch', { lead: { kind: 'post', id: t.town.post.id }, dueAt: 'tomorrow' }));
     const handling = await matterAt('handling', { assistDone: true });
     await refused('a progress note without text', handling, 400, 'VALIDATION_FAILED', stepBy(post, handling, 'progress', { note: '' }));
     const due = (await admin.matter(handling)).dueAt ?? '';

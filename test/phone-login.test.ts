@@ -3,23 +3,16 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
 import { MAX_TRIES, PER_IP_PER_HOUR, PER_PHONE_PER_HOUR } from '../src/modules/access/phone-codes.ts';
-import { createTestApp, expectError, type TestApp } from './helpers/app.ts';
-import { type SeededTown, seedTown } from './helpers/factory.ts';
+import { expectError } from './helpers/app.ts';
+import { useTestTown } from './helpers/town.ts';
 
 /** Each test sends from its own address, so the per-IP throttle of one test never trips another. */
 let nextIp = 1;
 const freshIp = () => `10.9.0.${nextIp++}`;
 
 describe('signing in with a phone number and a one-time code', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-  });
-  afterAll(() => t?.close());
+  const t = useTestTown();
 
   const sendCode = (phone: string, ip: string, app: FastifyInstance = t.app) =>
     app.inject({ method: 'POST', url: '/api/auth/phone/code', payload: { phone }, remoteAddress: ip });
@@ -48,7 +41,7 @@ describe('signing in with a phone number and a one-time code', () => {
     const res = await verify('+8613900000001', demoCode, ip);
     expect(res.statusCode).toBe(200);
     const me = res.json();
-    expect(me).toMatchObject({ displayName: '居民0001', newAccount: true, assignments: [{ role: 'resident', nodeId: town.town.id }] });
+    expect(me).toMatchObject({ displayName: '居民0001', newAccount: true, assignments: [{ role: 'resident', nodeId: t.town.town.id }] });
     expect(me.username).toMatch(/^m_[0-9a-f]{10}$/);
     const cookie = res.cookies.find((c) => c.name === 'dg_session');
     expect(cookie?.httpOnly).toBe(true);
@@ -167,7 +160,7 @@ describe('signing in with a phone number and a one-time code', () => {
   it('keeps staff accounts to their password: a staff number gets no session by code', async () => {
     const ip = freshIp();
     const sealed = t.deps.vault.seal('phone', '13900000008');
-    await t.deps.db.updateTable('users').set({ phone_hash: sealed.hash, phone_enc: sealed.enc, phone_masked: sealed.masked }).where('id', '=', town.users.worker11).execute();
+    await t.deps.db.updateTable('users').set({ phone_hash: sealed.hash, phone_enc: sealed.enc, phone_masked: sealed.masked }).where('id', '=', t.town.users.worker11).execute();
     const { demoCode } = (await sendCode('13900000008', ip)).json();
     const before = await counts();
     expectError(await verify('13900000008', demoCode, ip), 403, 'FORBIDDEN');
@@ -177,10 +170,10 @@ describe('signing in with a phone number and a one-time code', () => {
   it('signs an existing resident account in by its number, and its reports are listed as its own', async () => {
     const ip = freshIp();
     const sealed = t.deps.vault.seal('phone', '13812345678');
-    await t.deps.db.updateTable('users').set({ phone_hash: sealed.hash, phone_enc: sealed.enc, phone_masked: sealed.masked }).where('id', '=', town.users.resident).execute();
+    await t.deps.db.updateTable('users').set({ phone_hash: sealed.hash, phone_enc: sealed.enc, phone_masked: sealed.masked }).where('id', '=', t.town.users.resident).execute();
     const { demoCode } = (await sendCode('13812345678', ip)).json();
     const res = await verify('13812345678', demoCode, ip);
-    expect(res.json()).toMatchObject({ userId: town.users.resident, username: 't_resident', newAccount: false });
+    expect(res.json()).toMatchObject({ userId: t.town.users.resident, username: 't_resident', newAccount: false });
     const headers = { cookie: `dg_session=${res.cookies.find((c) => c.name === 'dg_session')?.value}` };
     const report = await t.app.inject({ method: 'POST', url: '/api/matters', headers, payload: {
       source: 'resident_report', channel: 'phone', description: '楼下路灯不亮了', location: { lng: 106.505, lat: 29.51, crs: 'wgs84' }, photos: [], reporter: {},
@@ -192,7 +185,7 @@ describe('signing in with a phone number and a one-time code', () => {
 });
 
 describe('signing in by phone with an SMS gateway webhook', () => {
-  let t: TestApp;
+  const t = useTestTown();
   let app: FastifyInstance;
   let receiver: Server;
   let refuse = false;
@@ -200,8 +193,6 @@ describe('signing in by phone with an SMS gateway webhook', () => {
   const secret = 'gateway-secret-1';
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedTown(t.deps);
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
@@ -213,13 +204,10 @@ describe('signing in by phone with an SMS gateway webhook', () => {
     await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sms`;
     // A second app over the same database, configured with the gateway.
-    app = await buildApp({ ...t.deps, config: { ...t.deps.config, smsMode: 'webhook', smsWebhookUrl: url, smsWebhookSecret: secret } });
-    await app.ready();
+    app = (await t.another({ env: { DUALGRID_SMS_WEBHOOK_URL: url, DUALGRID_SMS_WEBHOOK_SECRET: secret } })).app;
   });
   afterAll(async () => {
-    await app?.close();
     await new Promise((done) => receiver?.close(done));
-    await t?.close();
   });
 
   it('sends the code to the gateway, signed, and never returns it', async () => {

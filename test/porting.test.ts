@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idNumberChecksum } from '../src/core/idcard.ts';
-import { createTestApp, expectError, login, type TestApp } from './helpers/app.ts';
-import { PASSWORD, rect, type SeededTown, seedTown } from './helpers/factory.ts';
+import { expectError } from './helpers/app.ts';
+import { rect } from './helpers/factory.ts';
+import { useTestTown } from './helpers/town.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const RESIDENT_HEADER = ['网格编码', '楼栋', '单元', '房号', '人口', '姓名', '性别(男/女)', '出生日期', '手机号', '身份证号'];
@@ -35,10 +36,8 @@ const collection = (...features: unknown[]) => ({ type: 'FeatureCollection', fea
 const errorsOf = (res: LightMyRequestResponse): RowError[] => res.json().error.details.errors;
 
 describe('import and export of the tree and of people', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let admin: Record<string, string>;
-  let worker: Record<string, string>;
+  const t = useTestTown();
+  const [admin, worker] = t.sessions('t_admin', 't_worker11');
   const count = async (table: 'nodes' | 'residents' | 'households' | 'buildings' | 'users') =>
     (await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   const counts = async () => ({ nodes: await count('nodes'), residents: await count('residents'), households: await count('households'), buildings: await count('buildings'), users: await count('users') });
@@ -46,14 +45,6 @@ describe('import and export of the tree and of people', () => {
     t.app.inject({ method: 'POST', url: `/api/admin/import/tree${query}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
   const importPeople = (form: FormData, query = '', headers = admin) => t.app.inject({ method: 'POST', url: `/api/admin/import/people${query}`, headers, payload: form });
   const locate = async (lng: number, lat: number) => (await t.app.inject({ method: 'GET', url: `/api/geo/locate?lng=${lng}&lat=${lat}` })).json();
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    admin = await login(t.app, 't_admin', PASSWORD);
-    worker = await login(t.app, 't_worker11', PASSWORD);
-  });
-  afterAll(() => t.close());
 
   describe('the tree as GeoJSON', () => {
     // Children first on purpose: the import sorts by level, so the order of the file does not matter.
@@ -84,10 +75,10 @@ describe('import and export of the tree and of people', () => {
       // A retired node travels with its status and is left alone on the way back in.
       const retiring = (await locate(106.545, 29.51)).grid.id;
       expect((await t.app.inject({ method: 'POST', url: `/api/nodes/${retiring}/retire`, headers: admin, payload: {} })).statusCode).toBe(204);
-      const exported = await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${town.town.id}`, headers: admin });
+      const exported = await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${t.town.town.id}`, headers: admin });
       expect(exported.statusCode).toBe(200);
       const tree = exported.json();
-      const nodesUnderTown = (await t.deps.db.selectFrom('nodes').select(['code', 'name']).where('path', 'like', `${town.town.path}%`).orderBy('code').execute());
+      const nodesUnderTown = (await t.deps.db.selectFrom('nodes').select(['code', 'name']).where('path', 'like', `${t.town.town.path}%`).orderBy('code').execute());
       expect(tree.features.map((f: { properties: { code: string; name: string } }) => ({ code: f.properties.code, name: f.properties.name })))
         .toEqual(nodesUnderTown);
       const retired = tree.features.find((f: { properties: { code: string } }) => f.properties.code === '500105004003002');
@@ -98,12 +89,12 @@ describe('import and export of the tree and of people', () => {
       const again = await importTree(tree);
       expect(again.json()).toEqual({ created: 0, updated: 0, unchanged: nodesUnderTown.length, dryRun: false });
       expect(await count('nodes')).toBe(before);
-      expect(await t.deps.db.selectFrom('nodes').select(['code', 'name']).where('path', 'like', `${town.town.path}%`).orderBy('code').execute()).toEqual(nodesUnderTown);
+      expect(await t.deps.db.selectFrom('nodes').select(['code', 'name']).where('path', 'like', `${t.town.town.path}%`).orderBy('code').execute()).toEqual(nodesUnderTown);
 
       const g11 = tree.features.find((f: { properties: { code: string } }) => f.properties.code === '500105004001001');
       g11.properties.name = '花园一网格';
       expect((await importTree(tree)).json()).toEqual({ created: 0, updated: 1, unchanged: nodesUnderTown.length - 1, dryRun: false });
-      expect((await t.app.inject({ method: 'GET', url: `/api/nodes/${town.g11.id}` })).json().name).toBe('花园一网格');
+      expect((await t.app.inject({ method: 'GET', url: `/api/nodes/${t.town.g11.id}` })).json().name).toBe('花园一网格');
     });
 
     it('refuses a file that is not a FeatureCollection', async () => {
@@ -135,10 +126,10 @@ describe('import and export of the tree and of people', () => {
 
     it('lets only administrators import or export the tree', async () => {
       expectError(await importTree(newCommunity, '', worker), 403, 'FORBIDDEN');
-      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${town.g11.id}`, headers: worker }), 403, 'FORBIDDEN');
-      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${town.town.id}` }), 401, 'UNAUTHENTICATED');
-      // The town administrator may not export the district above the town.
-      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${town.district.id}`, headers: admin }), 403, 'FORBIDDEN');
+      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${t.town.g11.id}`, headers: worker }), 403, 'FORBIDDEN');
+      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${t.town.town.id}` }), 401, 'UNAUTHENTICATED');
+      // The town administrator may not export the district above the t.town.
+      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/tree?nodeId=${t.town.district.id}`, headers: admin }), 403, 'FORBIDDEN');
     });
   });
 
@@ -164,16 +155,16 @@ describe('import and export of the tree and of people', () => {
       const res = await importPeople(upload(file));
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ residents: 4, staff: 0, households: 2, buildings: 1, dryRun: false });
-      const listed = (await t.app.inject({ method: 'GET', url: `/api/residents?gridId=${town.g21.id}`, headers: admin })).json().items;
+      const listed = (await t.app.inject({ method: 'GET', url: `/api/residents?gridId=${t.town.g21.id}`, headers: admin })).json().items;
       const zhao = listed.find((r: { name: string }) => r.name === '赵六');
       expect(zhao).toMatchObject({ phone: '136****1111', gender: 'M', birthDate: '1980-05-01', room: '501' });
       expect(listed.find((r: { name: string }) => r.name === '赵小六').householdId).toBe(zhao.householdId);
       expect(listed.find((r: { name: string }) => r.name === '钱七')).toMatchObject({ birthDate: '1975-02-03', phone: '136****2222' });
-      const households = (await t.app.inject({ method: 'GET', url: `/api/households?gridId=${town.g21.id}`, headers: admin })).json().items;
+      const households = (await t.app.inject({ method: 'GET', url: `/api/households?gridId=${t.town.g21.id}`, headers: admin })).json().items;
       expect(households.find((h: { id: number }) => h.id === zhao.householdId).population).toBe(3);
       // The resident in g11 joined the existing household 101 rather than a new one.
-      const sun = (await t.app.inject({ method: 'GET', url: `/api/residents?gridId=${town.g11.id}&name=孙八`, headers: admin })).json().items[0];
-      expect(sun.householdId).toBe(town.households.h1.id);
+      const sun = (await t.app.inject({ method: 'GET', url: `/api/residents?gridId=${t.town.g11.id}&name=孙八`, headers: admin })).json().items[0];
+      expect(sun.householdId).toBe(t.town.households.h1.id);
     });
 
     it('refuses a sheet with bad rows, lists every one by its Excel row number, and creates nothing', async () => {
@@ -228,11 +219,11 @@ describe('import and export of the tree and of people', () => {
       expect(users).toHaveLength(1);
       expect(users[0]).toMatchObject({ username: 'gw_new', displayName: '新网格员', phone: '135****1234' });
       expect(users[0].roles).toEqual(expect.arrayContaining([
-        expect.objectContaining({ role: 'grid_worker', nodeId: town.g12.id, employment: 'part_time' }),
-        expect.objectContaining({ role: 'volunteer', nodeId: town.c1.id }),
+        expect.objectContaining({ role: 'grid_worker', nodeId: t.town.g12.id, employment: 'part_time' }),
+        expect.objectContaining({ role: 'volunteer', nodeId: t.town.c1.id }),
       ]));
       const chief = (await t.app.inject({ method: 'GET', url: '/api/users?q=chief_b', headers: admin })).json().items[0];
-      expect(chief.roles).toEqual([expect.objectContaining({ role: 'grid_chief', nodeId: town.g21.id, abSlot: 'B' })]);
+      expect(chief.roles).toEqual([expect.objectContaining({ role: 'grid_chief', nodeId: t.town.g21.id, abSlot: 'B' })]);
       expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'gw_new', password: 'anything-at-all' } })).statusCode).toBe(401);
 
       const taken = await importPeople(upload(await workbook({ 工作人员: [STAFF_HEADER, ['gw_new', '别人', null, '志愿者', g12, null, null], ['x_b', '某人', null, '楼栋长', g12, null, null]] })));
@@ -244,7 +235,7 @@ describe('import and export of the tree and of people', () => {
     });
 
     it('exports residents and staff with masked numbers only, and audits the export', async () => {
-      const res = await t.app.inject({ method: 'GET', url: `/api/admin/export/people.xlsx?nodeId=${town.town.id}`, headers: admin });
+      const res = await t.app.inject({ method: 'GET', url: `/api/admin/export/people.xlsx?nodeId=${t.town.town.id}`, headers: admin });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe(XLSX);
       expect(res.headers['content-disposition']).toBe('attachment; filename="people-500105004000.xlsx"');
@@ -260,8 +251,8 @@ describe('import and export of the tree and of people', () => {
       for (const full of ['13812345678', '11010519491231002X', '13600001111', '13500001234']) expect(everything).not.toContain(full);
       expect(rows('工作人员')).toContainEqual(['t_worker11', '网格员甲', '', '网格员', '500105004001001', '', '专职']);
       const audit = await t.deps.db.selectFrom('audit_log').select(['action', 'subject_id']).where('action', '=', 'people.export').execute();
-      expect(audit).toEqual([{ action: 'people.export', subject_id: String(town.town.id) }]);
-      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/people.xlsx?nodeId=${town.g11.id}`, headers: worker }), 403, 'FORBIDDEN');
+      expect(audit).toEqual([{ action: 'people.export', subject_id: String(t.town.town.id) }]);
+      expectError(await t.app.inject({ method: 'GET', url: `/api/admin/export/people.xlsx?nodeId=${t.town.g11.id}`, headers: worker }), 403, 'FORBIDDEN');
     });
   });
 });

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../src/core/scope.ts';
-import { beijingDay } from '../src/core/stats/deltas.ts';
+import { beijingDay } from '../src/core/beijing.ts';
 import { loadAssignments } from '../src/modules/access/access.repository.ts';
 import { DispatchService } from '../src/modules/matters/dispatch.service.ts';
 import { EvaluationService } from '../src/modules/matters/evaluation.service.ts';
 import { HandlingService } from '../src/modules/matters/handling.service.ts';
 import { MattersService } from '../src/modules/matters/matters.service.ts';
-import { addDays } from '../src/modules/stats/screen.service.ts';
+import { shiftBeijingDay as addDays } from '../src/core/beijing.ts';
 import { GridLocatorCache } from '../src/modules/structure/locator.cache.ts';
 import { StructureService } from '../src/modules/structure/structure.service.ts';
-import { createTestApp, expectError, login, type TestApp } from './helpers/app.ts';
-import { PASSWORD, seedTown } from './helpers/factory.ts';
-
-type Town = Awaited<ReturnType<typeof seedTown>>;
+import { expectError } from './helpers/app.ts';
+import { useTestTown } from './helpers/town.ts';
 
 /**
  * The big screen's figures against a hand-computed fixture. Matters go through the real services at
@@ -35,8 +33,7 @@ type Town = Awaited<ReturnType<typeof seedTown>>;
  * Urgent: m3 (urgent), m2 (overdue), newest first. Inspection: 3 points, 1 checked normal, 0 abnormal.
  */
 describe('the big screen overview', () => {
-  let t: TestApp;
-  let town: Town;
+  const t = useTestTown();
   const now = new Date();
   const D = beijingDay(now);
   const on = (daysAgo: number) => new Date(`${addDays(D, -daysAgo)}T04:00:00Z`);
@@ -45,8 +42,6 @@ describe('the big screen overview', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
     const structure = new StructureService(t.deps, new GridLocatorCache(t.deps.db));
     const matters = new MattersService(t.deps, structure);
     const dispatch = new DispatchService(t.deps);
@@ -61,20 +56,20 @@ describe('the big screen overview', () => {
       ids[key] = m.id;
       return m.id;
     };
-    const lead = { kind: 'post' as const, id: town.post.id };
+    const lead = { kind: 'post' as const, id: t.town.post.id };
     const centre = (at: Date) => as('t_centre', at);
     const post = (at: Date) => as('t_post', at);
     const resident = (at: Date) => as('t_resident', at);
 
     // m6: reported D-25, due D-1, handled D-24, closed by the centre today.
-    const m6 = await report('m6', town.g11.id, on(25));
+    const m6 = await report('m6', t.town.g11.id, on(25));
     await matters.register(await centre(on(25)), m6, { categoryCode: 'S03002' });
     await dispatch.dispatch(await centre(on(25)), m6, { lead, assists: [], dueAt: on(1).toISOString() });
     await dispatch.accept(await post(on(25)), m6);
     await handling.handle(await post(on(24)), m6, '已修复', []);
     await evaluation.verify(await centre(on(24)), m6, true);
     // m1: reported by the resident D-20, due D-15, rated satisfied D-18.
-    const m1 = await report('m1', town.g11.id, on(20), { by: 't_resident' });
+    const m1 = await report('m1', t.town.g11.id, on(20), { by: 't_resident' });
     await matters.register(await centre(on(20)), m1, { categoryCode: 'S06001' });
     await dispatch.dispatch(await centre(on(20)), m1, { lead, assists: [], dueAt: on(15).toISOString() });
     await dispatch.accept(await post(on(19)), m1);
@@ -82,7 +77,7 @@ describe('the big screen overview', () => {
     await evaluation.verify(await centre(on(18)), m1, true);
     await evaluation.rate(await resident(on(18)), m1, { satisfaction: 'satisfied' });
     // m2: reported by the resident D-10, due D-8, rated dissatisfied D-5: back in hand, overdue.
-    const m2 = await report('m2', town.g21.id, on(10), { by: 't_resident' });
+    const m2 = await report('m2', t.town.g21.id, on(10), { by: 't_resident' });
     await matters.register(await centre(on(10)), m2, { categoryCode: 'S06001' });
     await dispatch.dispatch(await centre(on(10)), m2, { lead, assists: [], dueAt: on(8).toISOString() });
     await dispatch.accept(await post(on(10)), m2);
@@ -90,41 +85,40 @@ describe('the big screen overview', () => {
     await evaluation.verify(await centre(on(5)), m2, true);
     await evaluation.rate(await resident(on(5)), m2, { satisfaction: 'dissatisfied' });
     // m5: long ago, still waiting for dispatch.
-    const m5 = await report('m5', town.g12.id, on(60));
+    const m5 = await report('m5', t.town.g12.id, on(60));
     await matters.register(await centre(on(60)), m5, { categoryCode: 'S03002' });
     // Today: m6 closes, m3 (urgent) and m4 (rejected) are reported.
     await evaluation.close(await centre(justNow(0)), m6, '电话回访确认');
-    await report('m3', town.g11.id, justNow(10), { urgent: true });
-    const m4 = await report('m4', town.g12.id, justNow(20));
+    await report('m3', t.town.g11.id, justNow(10), { urgent: true });
+    const m4 = await report('m4', t.town.g12.id, justNow(20));
     await matters.reject(await centre(justNow(30)), m4, '重复来电');
 
     // An open inspection task with three points, one checked normal.
-    const centreHttp = await login(t.app, 't_centre', PASSWORD);
+    const centreHttp = await t.login('t_centre');
     const task = await t.app.inject({ method: 'POST', url: '/api/inspections', headers: centreHttp, payload: {
-      nodeId: town.town.id, title: '汛前积水点排查', dueAt: new Date(now.getTime() + 86_400_000).toISOString(),
-      points: [{ gridId: town.g11.id, name: '花园路涵洞' }, { gridId: town.g11.id, name: '1栋地库入口' }, { gridId: town.g21.id, name: '建新路低洼处' }],
+      nodeId: t.town.town.id, title: '汛前积水点排查', dueAt: new Date(now.getTime() + 86_400_000).toISOString(),
+      points: [{ gridId: t.town.g11.id, name: '花园路涵洞' }, { gridId: t.town.g11.id, name: '1栋地库入口' }, { gridId: t.town.g21.id, name: '建新路低洼处' }],
     } });
     expect(task.statusCode).toBe(201);
     const point = task.json().points.find((p: { name: string }) => p.name === '花园路涵洞');
-    const checked = await t.app.inject({ method: 'POST', url: `/api/inspections/${task.json().id}/points/${point.id}/check`, headers: await login(t.app, 't_worker11', PASSWORD), payload: { state: 'normal' } });
+    const checked = await t.app.inject({ method: 'POST', url: `/api/inspections/${task.json().id}/points/${point.id}/check`, headers: await t.login('t_worker11'), payload: { state: 'normal' } });
     expect(checked.statusCode).toBe(200);
     ids.task = task.json().id;
   });
-  afterAll(() => t.close());
 
   it('gives the tiles, the map, the trend, the categories, the inspections and the urgent matters of the town', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/screen/overview?nodeId=${town.town.id}`, headers: await login(t.app, 't_centre', PASSWORD) });
+    const res = await t.app.inject({ method: 'GET', url: `/api/screen/overview?nodeId=${t.town.town.id}`, headers: await t.login('t_centre') });
     expect(res.statusCode).toBe(200);
     const o = res.json();
-    expect(o.node).toMatchObject({ id: town.town.id, name: '观音桥街道' });
+    expect(o.node).toMatchObject({ id: t.town.town.id, name: '观音桥街道' });
     expect(o.today).toBe(D);
     expect(o.tiles).toEqual({ new: 2, closed: 1, open: 3, rateFrom: addDays(D, -29), onTimeRate: 2 / 3, due: 3, satisfactionRate: 0.5, rated: 2 });
 
     const grids = [...o.openByGrid].sort((a: { gridId: number }, b: { gridId: number }) => a.gridId - b.gridId);
     expect(grids).toEqual([
-      { gridId: town.g11.id, open: 1, urgent: 1, overdue: 0 },
-      { gridId: town.g12.id, open: 1, urgent: 0, overdue: 0 },
-      { gridId: town.g21.id, open: 1, urgent: 0, overdue: 1 },
+      { gridId: t.town.g11.id, open: 1, urgent: 1, overdue: 0 },
+      { gridId: t.town.g12.id, open: 1, urgent: 0, overdue: 0 },
+      { gridId: t.town.g21.id, open: 1, urgent: 0, overdue: 1 },
     ].sort((a, b) => a.gridId - b.gridId));
 
     expect(o.trend).toHaveLength(8);
@@ -141,21 +135,21 @@ describe('the big screen overview', () => {
   });
 
   it('scopes to a community: only its grids and its own rollups', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/screen/overview?nodeId=${town.c2.id}`, headers: await login(t.app, 't_admin', PASSWORD) });
+    const res = await t.app.inject({ method: 'GET', url: `/api/screen/overview?nodeId=${t.town.c2.id}`, headers: await t.login('t_admin') });
     expect(res.statusCode).toBe(200);
     const o = res.json();
     expect(o.tiles).toMatchObject({ new: 0, closed: 0, open: 1, due: 1, onTimeRate: 0, rated: 1, satisfactionRate: 0 });
-    expect(o.openByGrid).toEqual([{ gridId: town.g21.id, open: 1, urgent: 0, overdue: 1 }]);
+    expect(o.openByGrid).toEqual([{ gridId: t.town.g21.id, open: 1, urgent: 0, overdue: 1 }]);
     expect(o.topCategories.map((c: { code: string }) => c.code)).toEqual(['S06001']);
     expect(o.inspections).toMatchObject([{ total: 1, checked: 0 }]);
   });
 
   it('is for the centre over the node only', async () => {
-    const url = `/api/screen/overview?nodeId=${town.town.id}`;
+    const url = `/api/screen/overview?nodeId=${t.town.town.id}`;
     expectError(await t.app.inject({ method: 'GET', url }), 401, 'UNAUTHENTICATED');
-    expectError(await t.app.inject({ method: 'GET', url, headers: await login(t.app, 't_staff1', PASSWORD) }), 403, 'FORBIDDEN');
-    expectError(await t.app.inject({ method: 'GET', url, headers: await login(t.app, 't_police', PASSWORD) }), 403, 'FORBIDDEN');
-    expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=999999', headers: await login(t.app, 't_centre', PASSWORD) }), 404, 'NOT_FOUND');
-    expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=abc', headers: await login(t.app, 't_centre', PASSWORD) }), 400, 'VALIDATION_FAILED');
+    expectError(await t.app.inject({ method: 'GET', url, headers: await t.login('t_staff1') }), 403, 'FORBIDDEN');
+    expectError(await t.app.inject({ method: 'GET', url, headers: await t.login('t_police') }), 403, 'FORBIDDEN');
+    expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=999999', headers: await t.login('t_centre') }), 404, 'NOT_FOUND');
+    expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=abc', headers: await t.login('t_centre') }), 400, 'VALIDATION_FAILED');
   });
 });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type MatterAction, nextStatus } from '../src/core/matters/workflow.ts';
 import type { MatterFacts } from '../src/core/stats/deltas.ts';
-import type { MatterLevel, MatterSource } from '../src/db/schema.ts';
+import type { MatterLevel, MatterSource } from '../src/core/vocabulary.ts';
 import { applyRollups } from '../src/modules/stats/rollup.ts';
 import * as structureRepo from '../src/modules/structure/structure.repository.ts';
-import { createTestApp, expectError, login, type TestApp } from './helpers/app.ts';
-import { PASSWORD, type SeededTown, seedTown } from './helpers/factory.ts';
+import { expectError } from './helpers/app.ts';
+import { useTestTown } from './helpers/town.ts';
 
 /**
  * Statistics against a hand-computed fixture. The matters service is not used: rows are written directly
@@ -16,9 +16,8 @@ const at = (s: string) => new Date(`2026-${s}Z`);
 interface M { id: number; facts: MatterFacts }
 
 describe('statistics', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let admin: Record<string, string>;
+  const t = useTestTown();
+  const [admin] = t.sessions('t_admin');
   let catA = 0;
   let catB = 0;
   let post2 = 0;
@@ -53,7 +52,7 @@ describe('statistics', () => {
         const [kind = '', id = ''] = subject.split(':');
         const targetKind = kind === 'unit' ? 'node' : kind === 'post' || kind === 'department' || kind === 'board' ? kind : 'node';
         await trx.insertInto('matter_assignments').values({ matter_id: m.id, role: 'lead', target_kind: targetKind, target_id: Number(id), target_name: subject,
-          node_id: town.town.id, status }).execute();
+          node_id: t.town.town.id, status }).execute();
       }
       await applyRollups(trx, { before, after, action, at: now });
     });
@@ -61,19 +60,16 @@ describe('statistics', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    admin = await login(t.app, 't_admin', PASSWORD);
     const cat = (code: string, name: string) => db().insertInto('categories').values({ code, catalogue: 'city', major: '市容环境', name, default_level: 'grid', scope: 'household',
       complexity: 'simple', deadline_amount: 2, deadline_unit: 'natural_days' })
       // The reference seed may already hold these codes; either way the row ends up with this name.
       .onConflict((oc) => oc.column('code').doUpdateSet({ name })).returning('id').executeTakeFirstOrThrow();
     catB = (await cat('09009', '机动车乱停放')).id;
     catA = (await cat('06010', '暴露垃圾')).id;
-    post2 = (await structureRepo.insertPost(t.deps.db, town.board.id, '综合执法岗')).id;
-    await structureRepo.insertDepartment(t.deps.db, { nodeId: town.district.id, name: '区城管局', kind: 'department', jointDutyType: null, boardId: null });
-    const [g11, g12, g21] = [town.g11, town.g12, town.g21];
-    const p1 = `post:${town.post.id}`;
+    post2 = (await structureRepo.insertPost(t.deps.db, t.town.board.id, '综合执法岗')).id;
+    await structureRepo.insertDepartment(t.deps.db, { nodeId: t.town.district.id, name: '区城管局', kind: 'department', jointDutyType: null, boardId: null });
+    const [g11, g12, g21] = [t.town.g11, t.town.g12, t.town.g21];
+    const p1 = `post:${t.town.post.id}`;
 
     // M1 (g11, visit, A, grid): the happy path, closed satisfied on time. Due 03-03.
     const m1 = await report(g11, 'visit', catA, 'grid', '03-01T02:00:00');
@@ -113,9 +109,9 @@ describe('statistics', () => {
     // M4 (g21, group message, A, community): police lead, escalated to the town's board, suspended. Due on the `to` day.
     const m4 = await report(g21, 'group_message', catA, 'community', '03-04T02:00:00');
     await step(m4, 'register', '03-04T03:00:00');
-    await step(m4, 'dispatch', '03-04T04:00:00', { dueAt: at('03-10T10:00:00'), assignees: [`department:${town.police.id}`] });
+    await step(m4, 'dispatch', '03-04T04:00:00', { dueAt: at('03-10T10:00:00'), assignees: [`department:${t.town.police.id}`] });
     await step(m4, 'accept', '03-04T05:00:00');
-    await step(m4, 'escalate', '03-05T02:00:00', { level: 'town', assignees: [`board:${town.board.id}`] });
+    await step(m4, 'escalate', '03-05T02:00:00', { level: 'town', assignees: [`board:${t.town.board.id}`] });
     await step(m4, 'suspend', '03-06T02:00:00');
 
     // M5 (g21, sensor, no category, grid): due 03-10 16:30Z = 03-11 00:30 in Beijing, the day after `to`; overdue, pending.
@@ -136,7 +132,6 @@ describe('statistics', () => {
     const m7 = await report(g11, 'hotline', null, 'grid', '03-08T02:00:00');
     await step(m7, 'reject', '03-08T03:00:00');
   });
-  afterAll(() => t.close());
 
   const range = 'from=2026-03-01&to=2026-03-10';
   const none = { reworkRate: null, satisfactionRate: null, averageHandlingHours: null };
@@ -147,10 +142,10 @@ describe('statistics', () => {
   const uncategorised = (n: number) => ({ categoryId: null, code: null, name: null, n });
 
   it('sums a town over a range exactly as computed by hand, boundaries included', async () => {
-    const res = await get(`/api/stats/summary?nodeId=${town.town.id}&${range}`);
+    const res = await get(`/api/stats/summary?nodeId=${t.town.town.id}&${range}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      node: { id: town.town.id, level: 'town', code: '500105004000', name: '观音桥街道' }, from: '2026-03-01', to: '2026-03-10',
+      node: { id: t.town.town.id, level: 'town', code: '500105004000', name: '观音桥街道' }, from: '2026-03-01', to: '2026-03-10',
       reported: {
         total: 6, // M1 M2 M3 M4 M5 M7; M6 was reported on 02-28
         bySource: { ...sources, visit: 1, hotline: 2, resident_report: 1, group_message: 1, sensor: 1 }, // M1 | M2 M7 | M3 | M4 | M5
@@ -169,19 +164,19 @@ describe('statistics', () => {
   });
 
   it('gives null rates and zero counts for a range with nothing in it; overdue now stays live', async () => {
-    const res = (await get(`/api/stats/summary?nodeId=${town.town.id}&from=2026-04-01&to=2026-04-30`)).json();
+    const res = (await get(`/api/stats/summary?nodeId=${t.town.town.id}&from=2026-04-01&to=2026-04-30`)).json();
     expect(res.reported).toEqual({ total: 0, bySource: sources, byCategory: [], byLevel: levels, byStatus: statuses });
     expect(res).toMatchObject({ due: 0, closed: 0, closureRate: null, onTimeRate: null, rated: 0, handled: 0, closes: 0, ...none, overdueNow: 2 });
     // One day: only M6 is due on 03-01, and it closed on time; M6's close and M1's report fall on 03-01 too.
-    const first = (await get(`/api/stats/summary?nodeId=${town.town.id}&from=2026-03-01&to=2026-03-01`)).json();
+    const first = (await get(`/api/stats/summary?nodeId=${t.town.town.id}&from=2026-03-01&to=2026-03-01`)).json();
     expect(first).toMatchObject({ due: 1, closed: 1, closureRate: 1, onTimeRate: 1, handled: 1, closes: 1, averageHandlingHours: 25, reported: { total: 1 } });
   });
 
   it('breaks a town down into its communities, by code', async () => {
-    const items = (await get(`/api/stats/breakdown?nodeId=${town.town.id}&${range}`)).json().items;
-    expect(items.map((i: { node: { id: number } }) => i.node.id)).toEqual([town.c1.id, town.c2.id]);
+    const items = (await get(`/api/stats/breakdown?nodeId=${t.town.town.id}&${range}`)).json().items;
+    expect(items.map((i: { node: { id: number } }) => i.node.id)).toEqual([t.town.c1.id, t.town.c2.id]);
     expect(items[0]).toEqual({
-      node: { id: town.c1.id, level: 'community', code: '500105004001', name: '花园社区' },
+      node: { id: t.town.c1.id, level: 'community', code: '500105004001', name: '花园社区' },
       reported: {
         total: 4, // M1 M2 M3 M7 (g11, g12)
         bySource: { ...sources, visit: 1, hotline: 2, resident_report: 1 }, byCategory: [catRef(catA, '06010', '暴露垃圾', 2), catRef(catB, '09009', '机动车乱停放', 1), uncategorised(1)],
@@ -192,20 +187,20 @@ describe('statistics', () => {
       closes: 4, averageHandlingHours: 43, suspended: 0, extended: 1, escalated: 0, overdueNow: 1, // all of the town's but M4 and M5; overdue M2
     });
     expect(items[1]).toEqual({
-      node: { id: town.c2.id, level: 'community', code: '500105004002', name: '建新社区' },
+      node: { id: t.town.c2.id, level: 'community', code: '500105004002', name: '建新社区' },
       reported: { total: 2, bySource: { ...sources, group_message: 1, sensor: 1 }, byCategory: [catRef(catA, '06010', '暴露垃圾', 1), uncategorised(1)],
         byLevel: { ...levels, town: 1, grid: 1 }, byStatus: { ...statuses, suspended: 1, dispatched: 1 } }, // M4 M5
       due: 1, closed: 0, closedOnTime: 0, closureRate: 0, onTimeRate: 0, // M4 due on the `to` day, suspended; M5 due the day after
       rated: 0, satisfied: 0, basically: 0, dissatisfied: 0, handled: 0, reworked: 0, closes: 0, ...none,
       suspended: 1, extended: 0, escalated: 1, overdueNow: 1, // M4 | M4 | M5
     });
-    expect((await get(`/api/stats/breakdown?nodeId=${town.g11.id}&${range}`)).json().items).toEqual([]); // a grid without micro-grids
+    expect((await get(`/api/stats/breakdown?nodeId=${t.town.g11.id}&${range}`)).json().items).toEqual([]); // a grid without micro-grids
   });
 
   it('reports each post, department and board serving the town, with its own overdue matters', async () => {
-    const posts = (await get(`/api/stats/handlers?nodeId=${town.town.id}&${range}&kind=post`)).json().items;
+    const posts = (await get(`/api/stats/handlers?nodeId=${t.town.town.id}&${range}&kind=post`)).json().items;
     expect(posts).toEqual([{
-      kind: 'post', id: town.post.id, name: '交通巡逻岗', subject: `post:${town.post.id}`,
+      kind: 'post', id: t.town.post.id, name: '交通巡逻岗', subject: `post:${t.town.post.id}`,
       due: 3, closed: 2, closedOnTime: 2, closureRate: 2 / 3, onTimeRate: 2 / 3, // M1 M2 M6 due; M1 M6 closed on time; M3's due left with the reassignment
       rated: 3, satisfied: 2, basically: 0, dissatisfied: 1, satisfactionRate: 2 / 3, // M1 M6 | M2
       handled: 4, reworked: 2, reworkRate: 2 / 4, closes: 2, averageHandlingHours: 25, // M1 1 + M2 2 + M6 1; M2 twice; M1 M6 25 h each
@@ -216,37 +211,37 @@ describe('statistics', () => {
       rated: 1, satisfied: 0, basically: 1, dissatisfied: 0, satisfactionRate: 1, handled: 2, reworked: 1, reworkRate: 1 / 2, // M3 handled twice, reopened once
       closes: 2, averageHandlingHours: (25 + 97) / 2, suspended: 0, extended: 0, escalated: 0, overdueNow: 0,
     }]);
-    const depts = (await get(`/api/stats/handlers?nodeId=${town.town.id}&${range}&kind=department`)).json().items;
+    const depts = (await get(`/api/stats/handlers?nodeId=${t.town.town.id}&${range}&kind=department`)).json().items;
     // The police lost M4 to the escalation, so nothing stays with them; the district bureau serves the town too.
     expect(depts.map((d: { name: string; due: number; closureRate: number | null }) => [d.name, d.due, d.closureRate])).toEqual([['观音桥派出所', 0, null], ['区城管局', 0, null]]);
-    const boards = (await get(`/api/stats/handlers?nodeId=${town.c1.id}&${range}&kind=board`)).json().items; // the town's centre serves its communities
-    expect(boards).toMatchObject([{ id: town.board.id, due: 1, closed: 0, closureRate: 0, escalated: 1, suspended: 1, overdueNow: 0 }]); // M4 after escalation
+    const boards = (await get(`/api/stats/handlers?nodeId=${t.town.c1.id}&${range}&kind=board`)).json().items; // the town's centre serves its communities
+    expect(boards).toMatchObject([{ id: t.town.board.id, due: 1, closed: 0, closureRate: 0, escalated: 1, suspended: 1, overdueNow: 0 }]); // M4 after escalation
   });
 
   it('lets staff read only their part of the tree, handlers only their own figures', async () => {
-    const worker = await login(t.app, 't_worker11', PASSWORD);
-    const grid = await get(`/api/stats/summary?nodeId=${town.g11.id}&${range}`, worker);
+    const worker = await t.login('t_worker11');
+    const grid = await get(`/api/stats/summary?nodeId=${t.town.g11.id}&${range}`, worker);
     expect(grid.statusCode).toBe(200);
     expect(grid.json()).toMatchObject({ reported: { total: 3 }, due: 2, closed: 2, closedOnTime: 1, overdueNow: 0 }); // M1 M3 M7; M1 M3 due and closed
-    expectError(await get(`/api/stats/summary?nodeId=${town.town.id}&${range}`, worker), 403, 'FORBIDDEN');
-    expectError(await get(`/api/stats/breakdown?nodeId=${town.c1.id}&${range}`, worker), 403, 'FORBIDDEN');
-    const police = await login(t.app, 't_police', PASSWORD);
-    const own = await get(`/api/stats/handlers?nodeId=${town.town.id}&${range}&kind=department`, police);
-    expect(own.json().items.map((d: { id: number }) => d.id)).toEqual([town.police.id]);
-    expectError(await get(`/api/stats/handlers?nodeId=${town.town.id}&${range}&kind=post`, police), 403, 'FORBIDDEN');
-    expectError(await get(`/api/stats/summary?nodeId=${town.town.id}&${range}`, police), 403, 'FORBIDDEN');
-    const post = await login(t.app, 't_post', PASSWORD);
-    expect((await get(`/api/stats/handlers?nodeId=${town.g21.id}&${range}&kind=post`, post)).json().items.map((p: { id: number }) => p.id)).toEqual([town.post.id]);
-    expectError(await get(`/api/stats/summary?nodeId=${town.town.id}&${range}`, {}), 401, 'UNAUTHENTICATED');
-    expectError(await get(`/api/stats/summary?nodeId=${town.g11.id}&${range}`, await login(t.app, 't_volunteer', PASSWORD)), 403, 'FORBIDDEN');
+    expectError(await get(`/api/stats/summary?nodeId=${t.town.town.id}&${range}`, worker), 403, 'FORBIDDEN');
+    expectError(await get(`/api/stats/breakdown?nodeId=${t.town.c1.id}&${range}`, worker), 403, 'FORBIDDEN');
+    const police = await t.login('t_police');
+    const own = await get(`/api/stats/handlers?nodeId=${t.town.town.id}&${range}&kind=department`, police);
+    expect(own.json().items.map((d: { id: number }) => d.id)).toEqual([t.town.police.id]);
+    expectError(await get(`/api/stats/handlers?nodeId=${t.town.town.id}&${range}&kind=post`, police), 403, 'FORBIDDEN');
+    expectError(await get(`/api/stats/summary?nodeId=${t.town.town.id}&${range}`, police), 403, 'FORBIDDEN');
+    const post = await t.login('t_post');
+    expect((await get(`/api/stats/handlers?nodeId=${t.town.g21.id}&${range}&kind=post`, post)).json().items.map((p: { id: number }) => p.id)).toEqual([t.town.post.id]);
+    expectError(await get(`/api/stats/summary?nodeId=${t.town.town.id}&${range}`, {}), 401, 'UNAUTHENTICATED');
+    expectError(await get(`/api/stats/summary?nodeId=${t.town.g11.id}&${range}`, await t.login('t_volunteer')), 403, 'FORBIDDEN');
   });
 
   it('refuses reversed, over-long and impossible ranges', async () => {
     for (const q of ['from=2026-03-10&to=2026-03-01', 'from=2023-03-01&to=2026-03-01', 'from=2026-02-30&to=2026-03-01', 'from=2026-3-1&to=2026-03-02', 'from=2026-03-01']) {
-      expectError(await get(`/api/stats/summary?nodeId=${town.town.id}&${q}`), 400, 'VALIDATION_FAILED');
+      expectError(await get(`/api/stats/summary?nodeId=${t.town.town.id}&${q}`), 400, 'VALIDATION_FAILED');
     }
-    expect((await get(`/api/stats/summary?nodeId=${town.town.id}&from=2023-03-02&to=2026-03-01`)).statusCode).toBe(200);
-    expectError(await get(`/api/stats/handlers?nodeId=${town.town.id}&${range}&kind=unit`), 400, 'VALIDATION_FAILED');
+    expect((await get(`/api/stats/summary?nodeId=${t.town.town.id}&from=2023-03-02&to=2026-03-01`)).statusCode).toBe(200);
+    expectError(await get(`/api/stats/handlers?nodeId=${t.town.town.id}&${range}&kind=unit`), 400, 'VALIDATION_FAILED');
     expectError(await get(`/api/stats/summary?nodeId=999999&${range}`), 404, 'NOT_FOUND');
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openApiTypes } from '../src/web/openapi.types.ts';
+import { openApiTypes } from '../src/build/openapi.types.ts';
 
 describe('the web client’s API types', () => {
   it('are generated from the current /openapi.json (run "npm run gen:api" after changing an endpoint)', async () => {

@@ -3,7 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-/** Routes the server answers with the app's index.html (see src/modules/web/web.routes.ts). */
+/** Routes the server answers with the app's index.html (see src/modules/pages/pages.routes.ts). */
 export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/login'];
 
 export default defineConfig({

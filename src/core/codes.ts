@@ -1,4 +1,4 @@
-import type { NodeLevel } from '../db/schema.ts';
+import type { NodeLevel } from '../core/vocabulary.ts';
 
 /**
  * Division codes follow the national statistical scheme: 12 digits = 6 county + 3 town + 3 community.

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from './errors.ts';
 
 /** Opaque keyset cursors: the last row's sort key, base64url-encoded, so pages stay stable under inserts. */
@@ -22,3 +23,6 @@ export function page<T>(rows: T[], limit: number, keyOf: (row: T) => (string | n
   const last = items[items.length - 1];
   return { items, nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/** The response of every paged list: one page of items and the cursor of the next page (null on the last). */
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

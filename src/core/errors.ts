@@ -26,6 +26,10 @@ export const errorCatalogue = {
   SMS_SEND_FAILED: { status: 502, message: 'The text message could not be sent; try again in a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Quote the request id when reporting it.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
+  BAD_SIGNATURE: { status: 401, message: 'Unknown source, or the signature does not match.' },
+  STALE_TIMESTAMP: { status: 401, message: 'The timestamp is outside the ±300 s window; sign it again with the current time.' },
+  MALFORMED_MESSAGE: { status: 400, message: 'The body is not a message this intake path accepts.' },
+  PAGES_NOT_BUILT: { status: 503, message: 'The web pages are not built: run "npm run build:web".' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.ts';
+import type { Role } from '../core/vocabulary.ts';
 
 /** One active role of a user, with the tree path of the node it is scoped to. */
 export interface Assignment {
@@ -21,6 +21,8 @@ export interface Actor {
   displayName: string;
   assignments: Assignment[];
   via: 'session' | 'token';
+  /** The system itself (jobs, the CLI, the demo loader): never a user, recorded with no user id. */
+  system?: true;
 }
 
 /** The caller of one request: who (maybe nobody), from where, and under which request id for the audit trail. */
@@ -53,8 +55,17 @@ export function assignmentsWith(actor: Actor | null, roles: readonly Role[]): As
   return (actor?.assignments ?? []).filter((a) => roles.includes(a.role));
 }
 
-/** The actor for CLI commands and the demo loader: an administrator over the whole tree, audited as "system". */
-export function systemContext(requestId = 'system'): RequestContext {
+/**
+ * The system actor, for deadline jobs, CLI commands and the demo loader: an administrator over the whole tree,
+ * audited as "system". It is told apart by `system: true`, never by its user id.
+ */
+export function systemContext(requestId = 'system', at?: Date): RequestContext {
   const root: Assignment = { id: 0, role: 'admin', nodeId: 0, nodePath: '/', boardId: null, postId: null, departmentId: null, buildingId: null, unitId: null, abSlot: null, employment: null };
-  return { actor: { userId: 0, username: 'system', displayName: 'system', assignments: [root], via: 'token' }, ip: 'local', requestId };
+  const ctx: RequestContext = { actor: { userId: 0, username: 'system', displayName: 'system', assignments: [root], via: 'token', system: true }, ip: 'local', requestId };
+  return at ? { ...ctx, at } : ctx;
 }
+
+export const isSystem = (actor: Actor | null): boolean => actor?.system === true;
+
+/** The user id a step or audit row records for the actor: null for nobody and for the system. */
+export const recordedUserId = (actor: Actor | null): number | null => (actor && !actor.system ? actor.userId : null);

@@ -9,6 +9,7 @@ import * as outbound from './migrations/2026_11_22_0006_outbound.ts';
 import * as matterClientId from './migrations/2026_11_22_0007_matter_client_id.ts';
 import * as visits from './migrations/2026_11_22_0008_visits.ts';
 import * as phoneCodes from './migrations/2026_11_22_0009_phone_codes.ts';
+import * as photoLookups from './migrations/2026_12_01_0010_photo_lookups.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0007_matter_client_id': matterClientId,
   '2026_11_22_0008_visits': visits,
   '2026_11_22_0009_phone_codes': phoneCodes,
+  '2026_12_01_0010_photo_lookups': photoLookups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,19 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Boundary } from '../core/geo/geojson.schema.ts';
+import type { SensingHints } from '../core/sensing/types.ts';
+import type {
+  BoardKind, Channel, Complexity, DeadlineUnit, EstateType, JointDutyType, MatterLevel, MatterScope, MatterSource, MatterStatus, NodeLevel,
+  Platform, Role, Satisfaction,
+} from '../core/vocabulary.ts';
 
 /** Timestamps: read as Date, written as Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export type NodeLevel = 'district' | 'town' | 'community' | 'grid' | 'microgrid';
-export type GridKind = 'residential' | 'shops' | 'institutions' | 'schools' | 'medical';
-export type EstateType = 'property_managed' | 'self_governed' | 'resettlement' | 'transitional';
-export type BoardKind = 'party_building' | 'economy' | 'livelihood' | 'safety_law';
-export type JointDutyType = 'police_station' | 'market_supervision' | 'judicial' | 'tax' | 'traffic_police' | 'fire' | 'health_centre';
-export type Platform = 'wecom' | 'wechat' | 'dingtalk' | 'webhook';
-export type Role =
-  | 'admin' | 'centre_operator' | 'board_lead' | 'post_handler' | 'department_handler' | 'community_staff'
-  | 'grid_chief' | 'grid_worker' | 'building_head' | 'unit_head' | 'volunteer' | 'mediator' | 'merchant' | 'resident';
 
 export interface MetaTable { key: string; value: string }
 
@@ -177,11 +173,6 @@ export interface FilesTable {
   created_at: Timestamp;
 }
 
-export type MatterStatus = 'reported' | 'registered' | 'dispatched' | 'handling' | 'handled' | 'feedback' | 'closed' | 'suspended' | 'merged' | 'rejected';
-export type MatterSource = 'group_message' | 'visit' | 'patrol' | 'resident_report' | 'hotline' | 'sensor' | 'inspection';
-export type Channel = 'web' | 'phone' | 'api' | 'group' | 'system';
-export type MatterLevel = 'grid' | 'community' | 'town' | 'district';
-export type DeadlineUnit = 'natural_hours' | 'natural_days' | 'working_hours' | 'working_days';
 export type Json = ColumnType<unknown, string | undefined, string>;
 
 export interface CategoriesTable {
@@ -191,8 +182,8 @@ export interface CategoriesTable {
   major: string;
   name: string;
   default_level: MatterLevel;
-  scope: 'household' | 'shared' | 'public';
-  complexity: 'simple' | 'general' | 'complex';
+  scope: MatterScope;
+  complexity: Complexity;
   lead_board: BoardKind | null;
   lead_post: string | null;
   lead_joint_duty: JointDutyType | null;
@@ -232,8 +223,8 @@ export interface MattersTable {
   contact_phone_masked: string | null;
   status: MatterStatus;
   suspended_from: MatterStatus | null;
-  complexity: 'simple' | 'general' | 'complex' | null;
-  scope: 'household' | 'shared' | 'public' | null;
+  complexity: Complexity | null;
+  scope: MatterScope | null;
   level: MatterLevel;
   lead_board_id: number | null;
   urgent: Generated<boolean>;
@@ -245,7 +236,7 @@ export interface MattersTable {
   handled_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   closed_on_time: boolean | null;
-  satisfaction: 'satisfied' | 'basically' | 'dissatisfied' | null;
+  satisfaction: Satisfaction | null;
   rated_at: NullableTimestamp;
   reopen_count: Generated<number>;
   verify_fail_count: Generated<number>;
@@ -390,8 +381,6 @@ export interface InspectionPointsTable {
 }
 
 // ---- online grid (0005) ----
-export type UrgentKind = 'fraud' | 'fire' | 'flood' | 'fight' | 'missing' | 'gas' | 'injury';
-export interface SensingHints { buildings?: string[]; units?: string[]; rooms?: string[]; landmarks?: string[] }
 
 export interface IntakeSourcesTable {
   id: Generated<number>;

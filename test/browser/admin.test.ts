@@ -1,12 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { PASSWORD, type SeededTown, seedTown } from '../helpers/factory.ts';
-
-const shot = async (page: Page, name: string) => {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `docs/screenshots/admin-${name}.png` });
-};
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.ts';
+import { DESKTOP, fillLogin } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 /** Calls the API from inside the page, with the admin's session cookie. */
 const api = <T>(page: Page, url: string) => page.evaluate(async (u) => {
@@ -25,31 +21,12 @@ async function choose(page: Page, select: string, search: string, option: string
 }
 
 describe('the admin console in a browser', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const t = useTestTown({ listen: true });
+  const b = useBrowser({ context: { viewport: DESKTOP }, screenshots: 'admin' });
 
   it('builds a community and a grid, draws its boundary, adds a grid worker, edits a deadline and marks a holiday', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-
-    await page.goto(`${base}/login?next=/console/admin/tree`);
-    await page.fill('input[name=username]', 't_admin');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    const { page, problems } = b;
+    await fillLogin(page, t.base, '/console/admin/tree', 't_admin');
 
     // The tree starts at the admin's town; add a community under it, then a grid under that.
     await page.locator('[data-test="tree-node-500105004000"]').click();
@@ -83,11 +60,11 @@ describe('the admin console in a browser', () => {
       // Let the tree's expand animation and the toast settle before the picture.
       await page.waitForFunction("!document.querySelector('.el-collapse-transition-enter-active, .el-collapse-transition-leave-active')");
       await page.waitForFunction("!document.querySelector('.el-message')");
-      await shot(page, 'tree');
+      await b.shot(page, 'tree');
     }
 
     // Draw the new grid's boundary: four corners, then the first corner again to close it; save.
-    await page.goto(`${base}/console/admin/grids/${grid.id}`);
+    await page.goto(`${t.base}/console/admin/grids/${grid.id}`);
     await page.locator('[data-test="draw"]').click(); // enabled once the map and its editor are ready
     await page.locator('[data-test="boundary-editor"].leaflet-container').waitFor();
     const box = await page.locator('[data-test="boundary-editor"]').boundingBox();
@@ -107,21 +84,21 @@ describe('the admin console in a browser', () => {
     const lat = ring.slice(0, 4).reduce((s, p) => s + (p[1] ?? 0), 0) / 4;
     const located = await api<{ grid: { id: number } | null }>(page, `/api/geo/locate?lng=${lng}&lat=${lat}`);
     expect(located.body.grid?.id).toBe(grid.id);
-    await shot(page, 'grid-new');
+    await b.shot(page, 'grid-new');
 
     // The grid picker, and an existing grid among its neighbours.
-    await page.goto(`${base}/console/admin/grids`);
+    await page.goto(`${t.base}/console/admin/grids`);
     await page.locator('[data-test="grid-picker"]', { hasText: '新华1网格' }).waitFor();
-    await shot(page, 'grids');
-    await page.goto(`${base}/console/admin/grids/${town.g11.id}`);
+    await b.shot(page, 'grids');
+    await page.goto(`${t.base}/console/admin/grids/${t.town.g11.id}`);
     await page.locator('[data-test="boundary-editor"] .leaflet-interactive').first().waitFor();
     await page.locator('[data-test="buildings"]', { hasText: '1栋' }).waitFor();
-    await shot(page, 'grid');
+    await b.shot(page, 'grid');
 
     // A new account with a grid worker role on the new grid.
-    await page.goto(`${base}/console/admin/people`);
+    await page.goto(`${t.base}/console/admin/people`);
     await page.locator('[data-test="users-table"]', { hasText: 't_worker11' }).waitFor();
-    await shot(page, 'people');
+    await b.shot(page, 'people');
     await page.locator('[data-test="add-user"]').click();
     await field(page, 'new-username').fill('w_xinhua1');
     await field(page, 'new-displayname').fill('新华网格员');
@@ -137,19 +114,19 @@ describe('the admin console in a browser', () => {
     // Residents are masked; revealing says it is audited.
     await page.locator('.el-tabs__item', { hasText: '居民' }).click();
     await page.locator('[data-test="residents-table"]', { hasText: '138****5678' }).waitFor();
-    await page.locator(`[data-test="reveal-${town.residents.r11}"]`).click();
+    await page.locator(`[data-test="reveal-${t.town.residents.r11}"]`).click();
     await page.locator('[data-test="audited-note"]', { hasText: '审计' }).waitFor();
     await field(page, 'reveal-reason').fill('上门走访需要联系本人');
-    await shot(page, 'reveal');
+    await b.shot(page, 'reveal');
     await page.locator('[data-test="reveal-submit"]').click();
     await page.locator('[data-test="residents-table"]', { hasText: '13812345678' }).waitFor();
 
     // A category's deadline.
-    await page.goto(`${base}/console/admin/categories`);
+    await page.goto(`${t.base}/console/admin/categories`);
     const first = page.locator('[data-test="categories-table"] .el-table__body tr').first();
     await first.waitFor();
     const code = ((await first.locator('td').first().innerText()) ?? '').trim();
-    await shot(page, 'categories');
+    await b.shot(page, 'categories');
     await page.locator(`[data-test="edit-${code}"]`).click();
     await field(page, 'deadline-amount').fill('7');
     await page.locator('[data-test="category-submit"]').click();
@@ -160,7 +137,7 @@ describe('the admin console in a browser', () => {
     // A holiday in the calendar.
     const year = new Date().getFullYear();
     const day = `${year}-03-10`;
-    await page.goto(`${base}/console/admin/calendar`);
+    await page.goto(`${t.base}/console/admin/calendar`);
     await page.locator(`[data-day="${day}"]`).click();
     await page.locator('[data-test="day-kind"] .el-radio-button', { hasText: '放假' }).click();
     await field(page, 'day-name').fill('测试假日');
@@ -168,12 +145,12 @@ describe('the admin console in a browser', () => {
     await page.locator(`[data-day="${day}"].holiday`).waitFor();
     const cal = await api<{ items: Array<{ day: string; kind: string }> }>(page, `/api/calendar?year=${year}`);
     expect(cal.body.items).toContainEqual(expect.objectContaining({ day, kind: 'holiday' }));
-    await shot(page, 'calendar');
+    await b.shot(page, 'calendar');
 
-    await page.goto(`${base}/console/admin/online-groups`);
+    await page.goto(`${t.base}/console/admin/online-groups`);
     await page.locator('[data-test="groups-table"]', { hasText: '花园1网格群' }).waitFor();
     await page.locator('[data-test="coverage-communities"]', { hasText: '花园社区' }).waitFor();
-    await shot(page, 'online-groups');
+    await b.shot(page, 'online-groups');
 
     expect(problems).toEqual([]);
   }, 240_000);

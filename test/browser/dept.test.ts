@@ -1,51 +1,35 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { PASSWORD, seedTown } from '../helpers/factory.ts';
-import { Actor, PNG_1x1 } from '../helpers/matters.ts';
-
-type Town = Awaited<ReturnType<typeof seedTown>>;
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.ts';
+import { PNG_1x1 } from '../helpers/matters.ts';
+import { fillLogin, watchConsole } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 // A department leads a town matter with a joint-duty post assisting: the department handler accepts it
 // under 待接收, the post marks its part done, and the department handles it with a note and a photo.
 describe('the department and post pages in a browser', () => {
-  let t: TestApp;
-  let town: Town;
-  let browser: Browser;
-  let base: string;
+  const t = useTestTown({ listen: true });
+  const b = useBrowser({ screenshots: 'dept' });
   let matterId: number;
   let matterCode: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    const centre = await Actor.as(t.app, 't_centre');
+    const centre = await t.as('t_centre');
     const reported = await centre.ok<{ id: number; code: string }>('POST', '/api/matters', {
-      source: 'hotline', channel: 'phone', title: '学校门口早高峰拥堵', description: '花园小学门口早高峰车辆乱停，学生过马路危险', location: { nodeId: town.g11.id }, urgent: true,
+      source: 'hotline', channel: 'phone', title: '学校门口早高峰拥堵', description: '花园小学门口早高峰车辆乱停，学生过马路危险', location: { nodeId: t.town.g11.id }, urgent: true,
     });
     matterId = reported.id;
     matterCode = reported.code;
     await centre.step(matterId, 'register', { categoryCode: 'S06001', scope: 'public', complexity: 'complex' });
-    await centre.step(matterId, 'dispatch', { lead: { kind: 'department', id: town.police.id }, assists: [{ kind: 'post', id: town.post.id }] });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await centre.step(matterId, 'dispatch', { lead: { kind: 'department', id: t.town.police.id }, assists: [{ kind: 'post', id: t.town.post.id }] });
   });
 
   const problems: string[] = [];
   async function signIn(username: string, viewport: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${username}: ${m.text()} ${m.location().url}`); });
-    page.on('pageerror', (e) => problems.push(`${username}: ${e.message}`));
+    const page = await b.newPage({ viewport });
+    watchConsole(page, problems);
     page.on('response', (r) => { if (r.status() >= 400) problems.push(`${username}: ${r.status()} ${r.url()}`); });
-    await page.goto(`${base}/login?next=/dept`);
-    await page.locator('input[name=username]').fill(username);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
+    await fillLogin(page, t.base, '/dept', username);
     await page.waitForURL(/\/dept/);
     return page;
   }
@@ -56,7 +40,7 @@ describe('the department and post pages in a browser', () => {
     await item(lead, 'pending').waitFor();
     expect(await item(lead, 'pending').innerText()).toContain('学校门口早高峰拥堵');
     expect(await item(lead, 'pending').locator('[data-test=due]').innerText()).toMatch(/剩余/);
-    if (process.env.SCREENSHOTS) await lead.screenshot({ path: 'docs/screenshots/dept-list-desktop.png' });
+    await b.shot(lead, 'list-desktop');
 
     await item(lead, 'pending').click();
     await lead.locator('[data-test=action-accept]').waitFor();
@@ -72,7 +56,7 @@ describe('the department and post pages in a browser', () => {
     // The post (assist) on a phone: accept, then mark its part done.
     const assist = await signIn('t_post', { width: 360, height: 740 });
     await item(assist, 'pending').waitFor();
-    if (process.env.SCREENSHOTS) await assist.screenshot({ path: 'docs/screenshots/dept-list-phone.png' });
+    await b.shot(assist, 'list-phone');
     await item(assist, 'pending').click();
     await assist.locator('[data-test=action-accept]').click();
     await assist.locator('[data-test=action-assistDone]').waitFor();
@@ -83,9 +67,9 @@ describe('the department and post pages in a browser', () => {
     await assist.locator('[data-test=no-action]').waitFor();
     if (process.env.SCREENSHOTS) {
       await assist.locator('.van-toast').waitFor({ state: 'hidden' });
-      await assist.screenshot({ path: 'docs/screenshots/dept-matter-phone.png', fullPage: false });
+      await b.shot(assist, 'matter-phone', { fullPage: false });
     }
-    await assist.goto(`${base}/dept?tab=done`);
+    await assist.goto(`${t.base}/dept?tab=done`);
     await item(assist, 'done').waitFor();
 
     // The lead handles it with a note and a photo.
@@ -95,15 +79,15 @@ describe('the department and post pages in a browser', () => {
     await lead.locator('[data-test=note] textarea').fill('已在校门口施划禁停线并安排民警早晚值守');
     await lead.locator('[data-test=photos] input[type=file]').setInputFiles({ name: 'result.png', mimeType: 'image/png', buffer: PNG_1x1 });
     await lead.locator('[data-test=photos] .van-uploader__preview').waitFor();
-    if (process.env.SCREENSHOTS) await lead.screenshot({ path: 'docs/screenshots/dept-handle-desktop.png' });
+    await b.shot(lead, 'handle-desktop');
     await lead.locator('[data-test=submit]').click();
     await lead.locator('[data-test=matter-status][data-status=handled]').waitFor();
     if (process.env.SCREENSHOTS) {
       await lead.locator('.van-toast').waitFor({ state: 'hidden' });
-      await lead.screenshot({ path: 'docs/screenshots/dept-matter-desktop.png' });
+      await b.shot(lead, 'matter-desktop');
     }
 
-    const centre = await Actor.as(t.app, 't_centre');
+    const centre = await t.as('t_centre');
     const detail = await centre.matter(matterId);
     expect(detail.status).toBe('handled');
     expect(detail.assignments.map((a) => [a.role, a.targetKind, a.status])).toEqual([['lead', 'department', 'done'], ['assist', 'post', 'done']]);
@@ -112,7 +96,7 @@ describe('the department and post pages in a browser', () => {
     expect(detail.photos.map((p) => p.stage)).toEqual(['result']);
 
     // Done: the matter has left 待接收 and 办理中 and shows under 已办结, with its code.
-    await lead.goto(`${base}/dept?tab=done`);
+    await lead.goto(`${t.base}/dept?tab=done`);
     await item(lead, 'done').waitFor();
     expect(await item(lead, 'done').getAttribute('data-code')).toBe(matterCode);
     expect(await lead.locator(`[data-test=matter-item][data-id="${matterId}"]`).count()).toBe(1);
@@ -120,10 +104,10 @@ describe('the department and post pages in a browser', () => {
   });
 
   it('returns a matter with a reason, which sends it back to the centre', async () => {
-    const centre = await Actor.as(t.app, 't_centre');
-    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '小区门口共享单车堆放堵住通道', location: { nodeId: town.g12.id } });
+    const centre = await t.as('t_centre');
+    const m = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '小区门口共享单车堆放堵住通道', location: { nodeId: t.town.g12.id } });
     await centre.step(m.id, 'register', { categoryCode: 'S06001', scope: 'public' });
-    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: town.post.id } });
+    await centre.step(m.id, 'dispatch', { lead: { kind: 'post', id: t.town.post.id } });
     const page = await signIn('t_post', { width: 360, height: 740 });
     await page.locator(`[data-test=matter-item][data-id="${m.id}"]`).click();
     await page.locator('[data-test=action-return]').click();

@@ -1,30 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoTown } from '../../src/modules/demo/demo.loader.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.ts';
+import { PHONE } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 describe('the home page in a browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    t = await createTestApp();
-    await loadDemoTown(t.deps);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const t = useTestTown({ seed: 'demo', listen: true });
+  const b = useBrowser({ context: { viewport: { width: 1280, height: 900 } }, screenshots: 'home' });
 
   it('shows the town’s figures with 100% coverage, and walks down the tree, without console errors', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(base);
+    const { page, problems } = b;
+    await page.goto(t.base);
     await page.locator('#tiles .tile').first().waitFor();
     const tiles = await page.locator('#tiles .tile').allInnerTexts();
     expect(tiles.join(' ')).toContain('149');
@@ -42,11 +27,11 @@ describe('the home page in a browser', () => {
     const community = await open();
     expect(community).toMatch(/社区|村/);
     expect(await page.locator('#rows tr.clickable').count()).toBeGreaterThan(10);
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/home-desktop.png', fullPage: false });
-    const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
-    await phone.goto(base);
+    await b.shot(page, 'desktop', { fullPage: false });
+    const phone = await b.newPage({ viewport: PHONE });
+    await phone.goto(t.base);
     await phone.locator('#tiles .tile').first().waitFor();
-    if (process.env.SCREENSHOTS) await phone.screenshot({ path: 'docs/screenshots/home-phone.png' });
+    await b.shot(phone, 'phone');
     expect(problems).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { deflateSync, crc32 } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, loadDemoTown } from '../../src/modules/demo/demo.loader.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { Actor, uploadPhoto } from '../helpers/matters.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/modules/demo/demo.loader.ts';
+import { useBrowser } from '../helpers/browser.ts';
+import { uploadPhoto } from '../helpers/matters.ts';
+import { PHONE } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 /** A small PNG drawn pixel by pixel: a street lamp against the sky, lit or not. */
 function lampPng(width: number, height: number, lit: boolean): Buffer {
@@ -35,37 +36,18 @@ function lampPng(width: number, height: number, lit: boolean): Buffer {
   return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const shot = async (page: Page, name: string) => {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `docs/screenshots/resident-${name}.png` });
-};
-
 // A resident of 灞源街道 signs in with only a phone number (demo SMS mode shows the code), reports a dark
 // street lamp with a photo and a tap on the map, follows it in 我的事情 while the centre and the grid worker
 // close the loop over the API, rates it 满意 and sees it closed; then turns on 大字模式, which stays on.
 describe('the resident pages in a browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
-  let base: string;
+  const t = useTestTown({ seed: 'demo', listen: true });
+  // One phone for the file, standing at the first building: its cookies carry the sign-in from test to test.
+  const b = useBrowser({ fresh: 'file', screenshots: 'resident', context: async () => {
+    const spot = await t.deps.db.selectFrom('buildings').select(['lng', 'lat']).where('lng', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    return { viewport: PHONE, hasTouch: true, isMobile: true, geolocation: { longitude: spot.lng ?? 0, latitude: spot.lat ?? 0 }, permissions: ['geolocation'] };
+  } });
   const problems: string[] = [];
   const expected401: string[] = [];
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    await loadDemoTown(t.deps);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-    const spot = await t.deps.db.selectFrom('buildings').select(['lng', 'lat']).where('lng', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
-    context = await browser.newContext({
-      viewport: { width: 360, height: 740 }, locale: 'zh-CN', hasTouch: true, isMobile: true,
-      geolocation: { longitude: spot.lng ?? 0, latitude: spot.lat ?? 0 }, permissions: ['geolocation'],
-    });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
 
   const watch = (page: Page) => {
     page.on('console', (m) => {
@@ -80,15 +62,15 @@ describe('the resident pages in a browser', () => {
   };
 
   it('signs in by phone, reports with a photo and a map tap, follows the stages and rates the result', async () => {
-    const page = watch(await context.newPage());
-    await page.goto(`${base}/r/login?next=/r`);
+    const page = watch(await b.context.newPage());
+    await page.goto(`${t.base}/r/login?next=/r`);
     await page.locator('[data-test=r-phone] input').fill('13900001234');
     expect(await page.locator('[data-test=r-phone] input').getAttribute('inputmode')).toBe('numeric');
     await page.locator('[data-test=r-send-code]').click();
     const demoCode = (await page.locator('[data-test=r-demo-code]').innerText()).trim();
     expect(demoCode).toMatch(/^\d{6}$/);
     expect(await page.locator('[data-test=r-demo-box]').innerText()).toContain('演示模式');
-    await shot(page, 'login');
+    await b.shot(page, 'login');
 
     // A wrong code first: a plain message, no session.
     await page.locator('[data-test=r-code] input').fill(demoCode === '000000' ? '111111' : '000000');
@@ -101,7 +83,7 @@ describe('the resident pages in a browser', () => {
     await page.locator('[data-test=r-greeting]').waitFor();
     expect(new URL(page.url()).pathname).toBe('/r');
     expect(await page.locator('[data-test=r-greeting]').innerText()).toContain('居民1234');
-    await shot(page, 'home');
+    await b.shot(page, 'home');
 
     // 我要反映: what, photo, where — one screen each.
     await page.locator('[data-test=r-go-report]').click();
@@ -110,7 +92,7 @@ describe('the resident pages in a browser', () => {
     await page.locator('[data-test=r-desc] textarea').press('End');
     await page.locator('[data-test=r-desc] textarea').pressSequentially('，小区东门口那盏，晚上很黑');
     expect(await page.locator('[data-test=r-desc] textarea').inputValue()).toBe('路灯不亮，小区东门口那盏，晚上很黑');
-    await shot(page, 'report-what');
+    await b.shot(page, 'report-what');
     await page.locator('[data-test=r-next]').click();
 
     await page.locator('[data-test=r-step][data-step="2"]').waitFor();
@@ -119,7 +101,7 @@ describe('the resident pages in a browser', () => {
     expect((await uploaded).status()).toBeLessThan(300);
     await page.locator('[data-test=r-photo] .van-uploader__preview').waitFor();
     await page.locator('[data-test=r-photo] .van-uploader__mask').waitFor({ state: 'detached' });
-    await shot(page, 'report-photo');
+    await b.shot(page, 'report-photo');
     await page.locator('[data-test=r-next]').click();
 
     await page.locator('[data-test=r-step][data-step="3"]').waitFor();
@@ -135,11 +117,11 @@ describe('the resident pages in a browser', () => {
     await page.locator('[data-test=r-place]:not([data-grid=""])').waitFor();
     const place = await page.locator('[data-test=r-place]').getAttribute('data-grid');
     expect(place).toMatch(/网格/);
-    await shot(page, 'report-where');
+    await b.shot(page, 'report-where');
     await page.locator('[data-test=r-submit]').click();
     const code = (await page.locator('[data-test=r-done-code]').innerText()).trim();
     expect(code).toMatch(/^SJ\d{8}-\d{6}$/);
-    await shot(page, 'done');
+    await b.shot(page, 'done');
 
     // Recorded as this resident's own report, from the phone, with the photo made small before upload.
     const m = await t.deps.db.selectFrom('matters as m').innerJoin('users as u', 'u.id', 'm.reporter_user_id')
@@ -154,21 +136,21 @@ describe('the resident pages in a browser', () => {
     expect(Math.max(photos[0]?.width ?? 0, photos[0]?.height ?? 0)).toBeLessThanOrEqual(1600);
 
     // 我的事情: there at stage 上报.
-    await page.goto(`${base}/r/mine`);
+    await page.goto(`${t.base}/r/mine`);
     const item = page.locator(`[data-test=r-mine-item][data-code="${code}"]`);
     await item.waitFor();
     expect(await item.getAttribute('data-stage')).toBe('0');
     expect(await item.locator('[data-test=r-mine-stage]').innerText()).toBe('已反映');
-    await shot(page, 'mine');
+    await b.shot(page, 'mine');
     await item.click();
     await page.locator('[data-test=r-stages][data-status=reported]').waitFor();
     expect(await page.locator('[data-test=r-stage][data-reached="1"]').count()).toBe(1);
     expect(await page.locator('[data-test=r-stage][data-index="0"]').innerText()).toContain('上报');
-    await shot(page, 'matter');
+    await b.shot(page, 'matter');
 
     // The centre registers and dispatches to the grid; its worker accepts and handles it with a photo; the
     // centre verifies: the matter waits for the reporter's rating.
-    const centre = await Actor.as(t.app, 'centre1', DEMO_PASSWORD);
+    const centre = await t.as('centre1', DEMO_PASSWORD);
     const category = m.category_id
       ? await t.deps.db.selectFrom('categories').select('code').where('id', '=', m.category_id).executeTakeFirstOrThrow()
       : await t.deps.db.selectFrom('categories').select('code').where('name', 'like', '%路灯%').orderBy('code').executeTakeFirstOrThrow();
@@ -176,9 +158,9 @@ describe('the resident pages in a browser', () => {
     await centre.step(m.id, 'dispatch', { lead: { kind: 'node', id: m.grid_id } });
     const worker = await t.deps.db.selectFrom('role_assignments as r').innerJoin('users as u', 'u.id', 'r.user_id').select('u.username')
       .where('r.role', '=', 'grid_worker').where('r.node_id', '=', m.grid_id as number).where('r.ended_at', 'is', null).orderBy('u.id').executeTakeFirstOrThrow();
-    const w = await Actor.as(t.app, worker.username, DEMO_PASSWORD);
+    const w = await t.as(worker.username, DEMO_PASSWORD);
     await w.step(m.id, 'accept');
-    const result = await uploadPhoto(t.app, { cookie: (await loginCookie(t, worker.username)) }, lampPng(800, 600, true));
+    const result = await uploadPhoto(t.app, await t.login(worker.username, DEMO_PASSWORD), lampPng(800, 600, true));
     await w.step(m.id, 'handle', { note: '已更换灯泡，路灯恢复照明', photos: [result] });
     await centre.step(m.id, 'verify', { passed: true });
 
@@ -189,7 +171,7 @@ describe('the resident pages in a browser', () => {
     expect(await page.locator('[data-test=r-result]').innerText()).toContain('已更换灯泡');
     await page.locator('[data-test=r-result-photo]').first().waitFor();
     expect(await page.locator('[data-test=r-result-photo]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(800);
-    await shot(page, 'matter-rate');
+    await b.shot(page, 'matter-rate');
     await page.locator('[data-test=r-rate-comment] textarea').fill('修得很快，谢谢');
     await page.locator('[data-test=r-rate-satisfied]').click();
     await page.locator('[data-test=r-rated][data-rating=satisfied]').waitFor();
@@ -200,17 +182,17 @@ describe('the resident pages in a browser', () => {
     expect(await page.locator('[data-test=r-rate]').count()).toBe(0);
     const closed = await t.deps.db.selectFrom('matters').select(['status', 'satisfaction']).where('id', '=', m.id).executeTakeFirstOrThrow();
     expect(closed).toEqual({ status: 'closed', satisfaction: 'satisfied' });
-    await shot(page, 'matter-closed');
+    await b.shot(page, 'matter-closed');
 
-    await page.goto(`${base}/r/mine`);
+    await page.goto(`${t.base}/r/mine`);
     await page.locator(`[data-test=r-mine-item][data-code="${code}"][data-stage="5"]`).waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('switches to large text with high contrast, and keeps it after a reload', async () => {
-    const page = watch(await context.newPage());
-    await page.goto(`${base}/r`);
+    const page = watch(await b.context.newPage());
+    await page.goto(`${t.base}/r`);
     await page.locator('[data-test=r-greeting]').waitFor();
     // These run in the page; the casts only stand in for the DOM types the test's TypeScript does not load.
     type Style = { fontSize: string; color: string; backgroundColor: string };
@@ -228,21 +210,21 @@ describe('the resident pages in a browser', () => {
       return [style.color, style.backgroundColor];
     });
     expect(colours).toEqual(['rgb(0, 0, 0)', 'rgb(255, 255, 255)']);
-    await shot(page, 'home-large');
+    await b.shot(page, 'home-large');
 
     await page.reload();
     await page.locator('[data-test=r-greeting]').waitFor();
     expect(await large()).toBe(true);
     expect(await fontSize()).toBeGreaterThanOrEqual(22);
-    await page.goto(`${base}/r/mine`);
+    await page.goto(`${t.base}/r/mine`);
     const first = page.locator('[data-test=r-mine-item]').first();
     await first.waitFor();
     await first.click();
     await page.locator('[data-test=r-stages]').waitFor();
-    await shot(page, 'matter-large');
+    await b.shot(page, 'matter-large');
 
     // And off again.
-    await page.goto(`${base}/r`);
+    await page.goto(`${t.base}/r`);
     await page.locator('[data-test=r-large-switch]').click();
     await page.locator('[data-test=r-large-toggle][data-on="0"]').waitFor();
     expect(await large()).toBe(false);
@@ -250,10 +232,3 @@ describe('the resident pages in a browser', () => {
     await page.close();
   });
 });
-
-async function loginCookie(t: TestApp, username: string): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
-  const cookie = res.cookies.find((c) => c.name === 'dg_session');
-  if (!cookie) throw new Error(`no session for ${username}`);
-  return `dg_session=${cookie.value}`;
-}

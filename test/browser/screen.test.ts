@@ -1,60 +1,34 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, loadDemoTown } from '../../src/modules/demo/demo.loader.ts';
-import { loadDemoYear } from '../../src/modules/demo/demo.year.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { PASSWORD, seedTown } from '../helpers/factory.ts';
-import { Actor } from '../helpers/matters.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/modules/demo/demo.loader.ts';
+import { useBrowser } from '../helpers/browser.ts';
+import { fillLogin, watchConsole } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
-type Town = Awaited<ReturnType<typeof seedTown>>;
 interface Overview { tiles: { new: number; closed: number; open: number; onTimeRate: number | null; satisfactionRate: number | null } }
 
-const problemsOf = (page: Page, into: string[]) => {
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') into.push(`${m.text()} ${m.location().url}`); });
-  page.on('pageerror', (e) => into.push(e.message));
-};
-
-async function signIn(page: Page, base: string, username: string, password: string, next: string) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(new RegExp(`${next}`));
-}
-
 describe('the big screen in a browser', () => {
-  let t: TestApp;
-  let town: Town;
-  let browser: Browser;
-  let base: string;
+  const t = useTestTown({ listen: true });
+  const b = useBrowser();
 
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    const centre = await Actor.as(t.app, 't_centre');
+    const centre = await t.as('t_centre');
     // Two matters in 花园1网格 (one closed the same day), one in 建新1网格.
-    const a = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '路灯不亮，晚上很黑', location: { nodeId: town.g11.id } });
-    await centre.ok('POST', '/api/matters', { source: 'hotline', description: '楼道堆放杂物', location: { nodeId: town.g11.id } });
-    await centre.ok('POST', '/api/matters', { source: 'hotline', description: '下水道堵塞返水', location: { nodeId: town.g21.id } });
+    const a = await centre.ok<{ id: number }>('POST', '/api/matters', { source: 'hotline', description: '路灯不亮，晚上很黑', location: { nodeId: t.town.g11.id } });
+    await centre.ok('POST', '/api/matters', { source: 'hotline', description: '楼道堆放杂物', location: { nodeId: t.town.g11.id } });
+    await centre.ok('POST', '/api/matters', { source: 'hotline', description: '下水道堵塞返水', location: { nodeId: t.town.g21.id } });
     await centre.step(a.id, 'reject', { reason: '重复来电，已在处理' });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('shows the API’s figures and the grids, and a new urgent matter flashes red in the live feed without a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const page = await b.newPage({ viewport: { width: 1920, height: 1080 } });
     const problems: string[] = [];
-    problemsOf(page, problems);
-    await signIn(page, base, 't_centre', PASSWORD, '/screen');
+    watchConsole(page, problems);
+    await fillLogin(page, t.base, '/screen', 't_centre');
+    await page.waitForURL(/\/screen/);
     await page.locator('[data-test=screen-town]', { hasText: '观音桥街道' }).waitFor();
 
-    const centre = await Actor.as(t.app, 't_centre');
-    const api = await centre.ok<Overview>('GET', `/api/screen/overview?nodeId=${town.town.id}`);
+    const centre = await t.as('t_centre');
+    const api = await centre.ok<Overview>('GET', `/api/screen/overview?nodeId=${t.town.town.id}`);
     expect(api.tiles).toMatchObject({ new: 3, open: 2 });
     const tile = (key: string) => page.locator(`[data-test=tile-${key}] [data-test=tile-value]`).innerText();
     expect(await tile('new')).toBe('3');
@@ -67,7 +41,7 @@ describe('the big screen in a browser', () => {
 
     // A new urgent matter reaches the feed over SSE, and is red.
     const urgent = await centre.ok<{ id: number; code: string }>('POST', '/api/matters', {
-      source: 'hotline', description: '小区燃气管道泄漏，闻到很重的气味', location: { nodeId: town.g12.id }, urgent: true,
+      source: 'hotline', description: '小区燃气管道泄漏，闻到很重的气味', location: { nodeId: t.town.g12.id }, urgent: true,
     });
     const item = page.locator(`[data-test=feed-item][data-code="${urgent.code}"]`);
     await item.waitFor();
@@ -86,13 +60,10 @@ describe('the big screen in a browser', () => {
   });
 
   it('is only for the centre: a department handler is sent to sign in with another account', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await page.goto(`${base}/login?next=/screen`);
-    await page.locator('input[name=username]').fill('t_police');
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
+    const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+    await fillLogin(page, t.base, '/screen', 't_police');
     await page.waitForURL(/denied=1/);
-    const res = await (await Actor.as(t.app, 't_police')).raw('GET', `/api/screen/overview?nodeId=${town.town.id}`);
+    const res = await (await t.as('t_police')).raw('GET', `/api/screen/overview?nodeId=${t.town.town.id}`);
     expect(res.statusCode).toBe(403);
     await page.close();
   });
@@ -100,30 +71,19 @@ describe('the big screen in a browser', () => {
 
 // The screenshot of a lively screen: the demo town with a short history. Only with SCREENSHOTS=1 (slow).
 describe.runIf(process.env.SCREENSHOTS)('the big screen of the demo town (screenshot)', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    t = await createTestApp();
-    await loadDemoTown(t.deps);
-    await loadDemoYear(t.deps, { matters: 120 });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  }, 1_200_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const t = useTestTown({ seed: 'demo', demoYear: { matters: 120 }, listen: true, timeout: 1_200_000 });
+  const b = useBrowser({ screenshots: 'screen' });
 
   it('fills 1920×1080 without scrolling', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const page = await b.newPage({ viewport: { width: 1920, height: 1080 } });
     const problems: string[] = [];
-    problemsOf(page, problems);
-    await signIn(page, base, 'centre1', DEMO_PASSWORD, '/screen');
+    watchConsole(page, problems);
+    await fillLogin(page, t.base, '/screen', 'centre1', DEMO_PASSWORD);
+    await page.waitForURL(/\/screen/);
     await page.locator('[data-test=chart-map] canvas').waitFor();
     await page.locator('[data-test=feed-item]').first().waitFor();
     await page.waitForTimeout(1500); // let the charts finish their entry animation for the picture
-    await page.screenshot({ path: 'docs/screenshots/screen-demo.png' });
+    await b.shot(page, 'demo');
     expect(await page.evaluate<boolean>('document.documentElement.scrollHeight <= window.innerHeight')).toBe(true);
     expect(problems).toEqual([]);
   }, 120_000);

@@ -1,51 +1,31 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { seedStoryTown, type StoryTown } from '../helpers/factory.ts';
-import { Actor, type MatterDetail, PNG_1x1 } from '../helpers/matters.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.ts';
+import { type MatterDetail, PNG_1x1 } from '../helpers/matters.ts';
 import { DESKTOP, PHONE, signIn, watchConsole } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 // Stories 1, 3 and 5 of DOMAIN.md §5 clicked through the pages, each person in their own browser context
 // signed in as themselves: the resident on the resident pages, the grid worker on the phone pages, the centre
 // and the community on the console, departments and posts on their pages. Assertions read what a person sees;
 // the API is used only to check the record behind it.
 describe('stories 1, 3 and 5 across the pages', () => {
-  let t: TestApp;
-  let town: StoryTown;
-  let browser: Browser;
-  let base: string;
+  const t = useTestTown({ seed: 'story', listen: true });
+  const b = useBrowser();
   const problems: string[] = [];
-  const contexts: BrowserContext[] = [];
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedStoryTown(t.deps);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-  });
-
-  const person = async (username: string, path: string, viewport: { width: number; height: number } = DESKTOP) => {
-    const p = await signIn(browser, base, username, path, problems, viewport);
-    contexts.push(p.context);
-    return p.page;
-  };
-  const api = (username: string) => Actor.as(t.app, username);
+  const person = async (username: string, path: string, viewport: { width: number; height: number } = DESKTOP) =>
+    (await signIn(b, t.base, username, path, problems, viewport)).page;
+  const api = (username: string) => t.as(username);
   const detail = async (id: number) => (await api('t_centre')).ok<MatterDetail>('GET', `/api/matters/${id}`);
   const matterByCode = (code: string) => t.deps.db.selectFrom('matters').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
 
   /** A resident on a phone, signed in with a phone number and the demo code, standing at a point. */
   async function resident(phone: string, at: { lng: number; lat: number }): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: PHONE, locale: 'zh-CN', hasTouch: true, isMobile: true, baseURL: base,
+    const context = await b.newContext({
+      viewport: PHONE, hasTouch: true, isMobile: true, baseURL: t.base,
       geolocation: { longitude: at.lng, latitude: at.lat }, permissions: ['geolocation'],
     });
-    contexts.push(context);
     const page = await context.newPage();
     watchConsole(page, problems);
     await page.goto('/r/login?next=/r');
@@ -138,7 +118,7 @@ describe('stories 1, 3 and 5 across the pages', () => {
     const home = await resident('13911110001', { lng: 106.505, lat: 29.51 });
     const code = await residentReports(home, '家里停水了，厨房水龙头拧开一滴水都没有，我一个人在家，麻烦网格员来看看');
     const m = await matterByCode(code);
-    expect(m).toMatchObject({ status: 'reported', grid_id: town.g11.id, source: 'resident_report' });
+    expect(m).toMatchObject({ status: 'reported', grid_id: t.town.g11.id, source: 'resident_report' });
 
     // The community staff triage it on the console: a household's water (S03002), for the grid to handle.
     const community = await person('t_staff1', '/console/');
@@ -173,8 +153,7 @@ describe('stories 1, 3 and 5 across the pages', () => {
     expect(done.photos.some((p) => p.stage === 'result')).toBe(true);
 
     // Anyone with the link (the outcome posted back to the group links here) sees the stages without signing in.
-    const stranger = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', baseURL: base });
-    contexts.push(stranger);
+    const stranger = await b.newContext({ viewport: PHONE, baseURL: t.base });
     const open = await stranger.newPage();
     watchConsole(open, problems);
     await open.goto(`/r/m/${code}`);
@@ -191,7 +170,7 @@ describe('stories 1, 3 and 5 across the pages', () => {
     await worker.locator('[data-test=record-submit]').click();
     await worker.waitForURL((u) => u.pathname === '/m/' || u.pathname === '/m');
     const m = await t.deps.db.selectFrom('matters').selectAll().where('address', '=', '花园路小学南门').executeTakeFirstOrThrow();
-    expect(m).toMatchObject({ status: 'reported', grid_id: town.g12.id });
+    expect(m).toMatchObject({ status: 'reported', grid_id: t.town.g12.id });
 
     // The centre triages it as school-gate traffic (S06001) and dispatches the traffic post with four assists.
     const centre = await person('t_centre', '/console/');
@@ -236,7 +215,7 @@ describe('stories 1, 3 and 5 across the pages', () => {
     const citizen = await resident('13911110005', { lng: 106.525, lat: 29.51 });
     const code = await residentReports(citizen, '建新路一家手机店承诺买手机送耳机，付款后不给赠品，店员说活动结束了，要求商家兑现');
     const m = await matterByCode(code);
-    expect(m.grid_id).toBe(town.g21.id);
+    expect(m.grid_id).toBe(t.town.g21.id);
 
     const centre = await person('t_centre', '/console/');
     await triageAndOpenDispatch(centre, m.id, 'S05001');

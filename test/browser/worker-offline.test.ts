@@ -1,35 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { type SeededTown, seedTown } from '../helpers/factory.ts';
-import { PHONE, signIn, tinyJpeg, watchConsole } from './worker-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.ts';
+import { tinyJpeg } from '../helpers/matters.ts';
+import { PHONE_CONTEXT, signInToInbox } from '../helpers/pages.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 /** Chromium reports each request refused while offline on the console; those are the network, not the page. */
 const OFFLINE_NOISE = [/net::ERR_INTERNET_DISCONNECTED/, /Failed to load resource/];
 
 describe('the grid worker’s phone pages without a network', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const t = useTestTown({ listen: true });
+  const b = useBrowser({ context: { ...PHONE_CONTEXT, serviceWorkers: 'allow' }, allow: OFFLINE_NOISE, screenshots: 'worker-offline' });
 
   it('records a matter with the network cut, keeps it as a draft across a reload, and sends it exactly once when the network is back', { timeout: 180_000 }, async () => {
-    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'allow' });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    watchConsole(page, problems, OFFLINE_NOISE);
-    await signIn(page, base);
+    const { context, page, problems } = b;
+    await signInToInbox(page, t.base);
     // The service worker must control the page (and have precached the app) before the network goes.
     await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
     await page.reload();
@@ -47,7 +31,7 @@ describe('the grid worker’s phone pages without a network', () => {
     await page.click('[data-test=record-submit]');
     await page.locator('[data-test=draft-count][data-count="1"]').waitFor();
     await page.locator('.van-toast', { hasText: '已保存草稿，联网后自动发送' }).waitFor();
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/worker-offline-draft.png' });
+    await b.shot(page, 'draft');
 
     // Still offline, the page opens again from the service worker, and the draft is still there.
     await page.reload();
@@ -61,7 +45,7 @@ describe('the grid worker’s phone pages without a network', () => {
     await page.locator('[data-test=draft-count]').waitFor({ state: 'detached' });
     expect(await count()).toBe(1);
     const m = await t.deps.db.selectFrom('matters').selectAll().where('description', '=', description).executeTakeFirstOrThrow();
-    expect(m).toMatchObject({ grid_id: town.g11.id, channel: 'phone', source: 'patrol' });
+    expect(m).toMatchObject({ grid_id: t.town.g11.id, channel: 'phone', source: 'patrol' });
     expect(m.client_id).toMatch(/^[0-9a-f-]{36}$/);
     const photos = await t.deps.db.selectFrom('matter_photos').select('file_hash').where('matter_id', '=', m.id).execute();
     expect(photos).toHaveLength(1);
@@ -71,6 +55,5 @@ describe('the grid worker’s phone pages without a network', () => {
     await page.locator('[data-test=record-form]').waitFor();
     expect(await count()).toBe(1);
     expect(problems).toEqual([]);
-    await context.close();
   });
 });

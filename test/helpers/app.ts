@@ -18,12 +18,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** The database to build on (its owner destroys it); a fresh one, destroyed on close, when absent. */
+  database?: TestDatabase;
+  piiKey?: Buffer;
+  /** The uploads folder (its owner removes it); a fresh temporary one, removed on close, when absent. */
+  filesDir?: string;
+  /** Environment read into the app's configuration over the tests' own, e.g. DUALGRID_SMS_WEBHOOK_URL. */
+  env?: Record<string, string>;
+}
+
 /** A real app over a real database (PGlite or PostgreSQL), driven with app.inject. */
-export async function createTestApp(options: { database?: TestDatabase; piiKey?: Buffer; filesDir?: string } = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   // Uploads go to a fresh temporary folder (removed on close) unless the test names one, never to ./data.
   const filesDir = options.filesDir ?? (await mkdtemp(join(tmpdir(), 'dualgrid-files-')));
-  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1' }), databaseUrl: database.url, filesDir };
+  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1', ...options.env }), databaseUrl: database.url, filesDir };
   const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey), listen: database.listen };
   const app = await buildApp(deps);
   await app.ready();

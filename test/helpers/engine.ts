@@ -16,14 +16,20 @@ export interface TestDatabase extends Database {
   url: string | null;
   /** Closes and drops the database. */
   destroy(): Promise<void>;
+  /**
+   * A restart: closes this handle and opens the same storage again (the same PostgreSQL database, or PGlite's
+   * pgliteDir; an in-memory PGlite has nothing to reopen). destroy() of the handle it returns drops the database.
+   */
+  reopen(): Promise<TestDatabase>;
 }
 
 export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
   if (testEngine === 'pglite') {
-    const database = await openDatabase({ databaseUrl: null, pgliteDir: options.pgliteDir ?? null });
+    const pgliteDir = options.pgliteDir ?? null;
+    const database = await openDatabase({ databaseUrl: null, pgliteDir });
     await migrateToLatest(database.db);
     await seedReferenceData(database.db);
-    return { ...database, url: null, destroy: () => database.close() };
+    return testDatabase(database, { url: null, pgliteDir, drop: async () => {} });
   }
   const name = `dualgrid_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`create database ${name}`);
@@ -31,13 +37,23 @@ export async function createTestDatabase(options: { pgliteDir?: string } = {}): 
   const database = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
   await migrateToLatest(database.db);
   await seedReferenceData(database.db);
+  return testDatabase(database, { url, pgliteDir: null, drop: () => adminQuery(`drop database if exists ${name} with (force)`) });
+}
+
+function testDatabase(database: Database, where: { url: string | null; pgliteDir: string | null; drop: () => Promise<void> }): TestDatabase {
   return {
     ...database,
-    url,
+    url: where.url,
     destroy: async () => {
-      // A test that already closed this handle (to reopen the same database) may call destroy() only to drop.
+      // A handle already closed (reopen() closes it) may still be destroyed, only to drop.
       await database.close().catch(() => undefined);
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await where.drop();
+    },
+    reopen: async () => {
+      if (!where.url && !where.pgliteDir) throw new Error('an in-memory PGlite database cannot be reopened: create it with a pgliteDir');
+      await database.close();
+      const reopened = await openDatabase({ databaseUrl: where.url, pgliteDir: where.url ? null : where.pgliteDir, poolSize: 5 });
+      return testDatabase(reopened, where);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Polygon } from 'geojson';
+import type { Kysely } from 'kysely';
 import { systemContext } from '../../src/core/scope.ts';
-import type { JointDutyType } from '../../src/db/schema.ts';
+import type { JointDutyType } from '../../src/core/vocabulary.ts';
+import type { DB } from '../../src/db/schema.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import { hashPassword } from '../../src/modules/access/passwords.ts';
 import type { roleBody } from '../../src/modules/people/people.schema.ts';
@@ -19,21 +21,34 @@ export function rect(minLng: number, minLat: number, maxLng: number, maxLat: num
 }
 
 /**
+ * What the seeds build with inside their transaction: a node of the tree and an account through the services,
+ * as the system, every account with PASSWORD (hashed once per seed).
+ */
+async function seeding(deps: AppDeps) {
+  const ctx = systemContext();
+  const structure = new StructureService(deps, new GridLocatorCache(deps.db));
+  const users = new UsersService(deps);
+  const passwordHash = await hashPassword(PASSWORD);
+  return (trx: Kysely<DB>) => ({
+    ctx,
+    node: (parentId: number | null, level: 'district' | 'town' | 'community' | 'grid', code: string, name: string, boundary?: Polygon) =>
+      structure.createNodeIn(trx, ctx, { parentId, level, code, name, boundary: boundary ?? null }),
+    user: (username: string, displayName: string, roles: z.infer<typeof roleBody>[]) =>
+      users.createIn(trx, ctx, { username, displayName, phone: null, roles, passwordHash }),
+  });
+}
+
+/**
  * A small town built through the services: district → town → communities c1 (grids g11, g12) and c2
  * (grid g21), boundaries 0.01° wide around Chongqing, a building with households and residents, a board,
  * a post, a joint-duty post, and one account per role that tests need.
  */
 export async function seedTown(deps: AppDeps) {
-  const ctx = systemContext();
-  const locator = new GridLocatorCache(deps.db);
-  const structure = new StructureService(deps, locator);
-  const users = new UsersService(deps);
   const people = new PeopleService(deps);
-  const passwordHash = await hashPassword(PASSWORD);
+  const builders = await seeding(deps);
 
   return deps.db.transaction().execute(async (trx) => {
-    const node = (parentId: number | null, level: 'district' | 'town' | 'community' | 'grid', code: string, name: string, boundary?: Polygon) =>
-      structure.createNodeIn(trx, ctx, { parentId, level, code, name, boundary: boundary ?? null });
+    const { ctx, node, user } = builders(trx);
     const district = await node(null, 'district', '500105000000', '江北区');
     const town = await node(district.id, 'town', '500105004000', '观音桥街道', rect(106.5, 29.5, 106.53, 29.52));
     const c1 = await node(town.id, 'community', '500105004001', '花园社区', rect(106.5, 29.5, 106.52, 29.52));
@@ -57,8 +72,6 @@ export async function seedTown(deps: AppDeps) {
     const r12 = await resident(g12.id, h2.id, '李秀英', '13987654321', '110105195003070019');
     const r21 = await resident(g21.id, h3.id, '张伟', '13700001111', '500105198001010019');
 
-    const user = (username: string, displayName: string, roles: z.infer<typeof roleBody>[]) =>
-      users.createIn(trx, ctx, { username, displayName, phone: null, roles, passwordHash });
     const ids = {
       admin: await user('t_admin', '管理员', [{ role: 'admin', nodeId: town.id }]),
       centre: await user('t_centre', '中心值班员', [{ role: 'centre_operator', nodeId: town.id }]),
@@ -90,15 +103,10 @@ export type SeededTown = Awaited<ReturnType<typeof seedTown>>;
  */
 export async function seedStoryTown(deps: AppDeps) {
   const base = await seedTown(deps);
-  const ctx = systemContext();
-  const locator = new GridLocatorCache(deps.db);
-  const structure = new StructureService(deps, locator);
-  const users = new UsersService(deps);
-  const passwordHash = await hashPassword(PASSWORD);
+  const builders = await seeding(deps);
 
   const extra = await deps.db.transaction().execute(async (trx) => {
-    const node = (parentId: number | null, level: 'district' | 'town' | 'community' | 'grid', code: string, name: string, boundary?: Polygon) =>
-      structure.createNodeIn(trx, ctx, { parentId, level, code, name, boundary: boundary ?? null });
+    const { node, user } = builders(trx);
     // 沙坪坝区 across the river: its street and community border 观音桥 on the east.
     const district2 = await node(null, 'district', '500106000000', '沙坪坝区');
     const town2 = await node(district2.id, 'town', '500106005000', '石井坡街道', rect(106.53, 29.5, 106.56, 29.52));
@@ -122,8 +130,6 @@ export async function seedStoryTown(deps: AppDeps) {
     const cleanup = await dept(base.district.id, '江北区城市管理局', 'department', null, null);
     const sanitation = await dept(district2.id, '沙坪坝区环卫所', 'department', null, null);
 
-    const user = (username: string, displayName: string, roles: z.infer<typeof roleBody>[]) =>
-      users.createIn(trx, ctx, { username, displayName, phone: null, roles, passwordHash });
     const ids = {
       market: await user('t_market', '市场监管所执法员', [{ role: 'department_handler', departmentId: market.id }]),
       traffic: await user('t_traffic', '交巡警', [{ role: 'department_handler', departmentId: traffic.id }]),

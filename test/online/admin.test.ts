@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { type OnlineTown, onlineTown, postWebhook, SECRET, WECOM, webhookMessage } from './fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/app.ts';
+import { postWebhook, SECRET, useOnlineTown, WECOM, webhookMessage } from './fixture.ts';
 
 describe('intake sources and sensing phrases (administrators)', () => {
-  let o: OnlineTown;
-  beforeAll(async () => {
-    o = await onlineTown();
-  });
-  afterAll(async () => o.t.close());
+  const o = useOnlineTown();
 
   it('lists sources with their secrets masked and refuses others', async () => {
     const res = await o.app.inject({ method: 'GET', url: '/api/intake/sources', headers: o.admin });
@@ -17,7 +12,7 @@ describe('intake sources and sensing phrases (administrators)', () => {
     expect(res.body).not.toContain(WECOM.aesKey);
     const webhook = res.json().items.find((s: { kind: string }) => s.kind === 'webhook');
     expect(webhook).toMatchObject({ secret: expect.stringMatching(/^webh\*+$/), callbackPath: `/api/intake/webhook/${o.webhookId}` });
-    const worker = await login(o.app, 't_worker11', PASSWORD);
+    const worker = await o.login('t_worker11');
     expectError(await o.app.inject({ method: 'GET', url: '/api/intake/sources', headers: worker }), 403, 'FORBIDDEN');
     expectError(await o.app.inject({ method: 'POST', url: '/api/intake/sources', headers: o.admin, payload: { kind: 'wecom', name: 'x', token: 'abc' } }), 400, 'VALIDATION_FAILED');
     expectError(await o.app.inject({ method: 'POST', url: '/api/intake/sources', headers: o.admin, payload: { kind: 'webhook', name: 'x', secret: 'short' } }), 400, 'VALIDATION_FAILED');
@@ -38,11 +33,11 @@ describe('intake sources and sensing phrases (administrators)', () => {
     expect((await o.app.inject({ method: 'DELETE', url: `/api/sensing/phrases/${added.json().id}`, headers: o.admin })).statusCode).toBe(204);
     const after = await postWebhook(o, webhookMessage({ text }));
     expect(await urgencyOf(after.json().id)).toBe('normal');
-    const worker = await login(o.app, 't_worker11', PASSWORD);
+    const worker = await o.login('t_worker11');
     expectError(await o.app.inject({ method: 'POST', url: '/api/sensing/phrases', headers: worker, payload: { kind: 'chatter', phrase: '哈哈' } }), 403, 'FORBIDDEN');
   });
 
   async function urgencyOf(id: number) {
-    return (await o.t.deps.db.selectFrom('group_messages').select('urgency').where('id', '=', id).executeTakeFirstOrThrow()).urgency;
+    return (await o.deps.db.selectFrom('group_messages').select('urgency').where('id', '=', id).executeTakeFirstOrThrow()).urgency;
   }
 });

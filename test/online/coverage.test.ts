@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { type OnlineTown, onlineTown } from './fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/app.ts';
+import { useOnlineTown } from './fixture.ts';
 
 describe('group members and staff coverage (三定 · 进圈入群)', () => {
-  let o: OnlineTown;
+  const o = useOnlineTown();
   let g11b: number;
   beforeAll(async () => {
-    o = await onlineTown();
     const u = o.town.users;
     const add = async (groupId: number, externalUserId: string, displayName: string, link: { userId?: number; residentId?: number } = {}) => {
       const res = await o.app.inject({ method: 'POST', url: `/api/online-groups/${groupId}/members`, headers: o.admin, payload: { externalUserId, displayName, ...link } });
@@ -32,16 +30,15 @@ describe('group members and staff coverage (三定 · 进圈入群)', () => {
     const retire = await o.app.inject({ method: 'PATCH', url: `/api/online-groups/${o.groups.g21}`, headers: o.admin, payload: { status: 'retired' } });
     expect(retire.statusCode).toBe(200);
   });
-  afterAll(async () => o.t.close());
 
   it('lists members with their real-name status; only staff in scope may read or link them', async () => {
-    const worker = await login(o.app, 't_worker11', PASSWORD);
+    const worker = await o.login('t_worker11');
     const list = await o.app.inject({ method: 'GET', url: `/api/online-groups/${o.groups.g11}/members`, headers: worker });
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((m: { externalUserId: string; realName: string }) => [m.externalUserId, m.realName])).toEqual([
       ['w11', 'staff'], ['s1', 'staff'], ['police', 'staff'], ['wang', 'resident'], ['anon', 'none'],
     ]);
-    const other = await login(o.app, 't_worker12', PASSWORD);
+    const other = await o.login('t_worker12');
     expectError(await o.app.inject({ method: 'GET', url: `/api/online-groups/${o.groups.g11}/members`, headers: other }), 404, 'NOT_FOUND');
     expectError(await o.app.inject({ method: 'POST', url: `/api/online-groups/${o.groups.g11}/members`, headers: worker, payload: { externalUserId: 'x', displayName: 'x', residentId: 1, userId: 1 } }), 400, 'VALIDATION_FAILED');
     // A resident of another grid cannot be linked by this grid's worker.
@@ -69,12 +66,12 @@ describe('group members and staff coverage (三定 · 进圈入群)', () => {
   });
 
   it('scopes coverage to the caller', async () => {
-    const staff2 = await login(o.app, 't_staff2', PASSWORD);
+    const staff2 = await o.login('t_staff2');
     const own = await o.app.inject({ method: 'GET', url: '/api/online-groups/coverage', headers: staff2 });
     expect(own.statusCode).toBe(200);
     expect(own.json().under.id).toBe(o.town.c2.id);
     expectError(await o.app.inject({ method: 'GET', url: `/api/online-groups/coverage?under=${o.town.c1.id}`, headers: staff2 }), 403, 'FORBIDDEN');
-    const resident = await login(o.app, 't_resident', PASSWORD);
+    const resident = await o.login('t_resident');
     expectError(await o.app.inject({ method: 'GET', url: '/api/online-groups/coverage', headers: resident }), 403, 'FORBIDDEN');
   });
 });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { type OnlineTown, onlineTown, postWebhook, webhookMessage } from './fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/app.ts';
+import { postWebhook, useOnlineTown, webhookMessage } from './fixture.ts';
 
 type Headers = Record<string, string>;
 
@@ -39,18 +38,8 @@ async function readEvents(url: string, headers: Headers, act: () => Promise<void
 }
 
 describe('forwarded messages, outcomes, scope, alerts and figures', () => {
-  let o: OnlineTown;
-  let worker11: Headers;
-  let worker12: Headers;
-  let staff1: Headers;
-  let staff2: Headers;
-  let centre: Headers;
-  beforeAll(async () => {
-    o = await onlineTown();
-    const as = (u: string) => login(o.app, u, PASSWORD);
-    [worker11, worker12, staff1, staff2, centre] = [await as('t_worker11'), await as('t_worker12'), await as('t_staff1'), await as('t_staff2'), await as('t_centre')];
-  });
-  afterAll(async () => o.t.close());
+  const o = useOnlineTown();
+  const [worker11, worker12, staff1, staff2, centre] = o.sessions('t_worker11', 't_worker12', 't_staff1', 't_staff2', 't_centre');
 
   const forward = (headers: Headers, groupId: number, payload: Record<string, unknown>) =>
     o.app.inject({ method: 'POST', url: `/api/online-groups/${groupId}/messages`, headers, payload });
@@ -62,20 +51,20 @@ describe('forwarded messages, outcomes, scope, alerts and figures', () => {
     const again = await forward(worker11, o.groups.g11, { text: '3号楼的路灯不亮了，麻烦处理一下', senderName: '赵大爷', clientId });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    const row = await o.t.deps.db.selectFrom('group_messages').selectAll().where('id', '=', first.json().id).executeTakeFirstOrThrow();
+    const row = await o.deps.db.selectFrom('group_messages').selectAll().where('id', '=', first.json().id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ via: 'forward', forwarded_by: o.town.users.worker11, sender_name: '赵大爷', group_id: o.groups.g11, state: 'new', actionable: true });
     expectError(await forward(worker12, o.groups.g11, { text: '路灯不亮', clientId: randomUUID() }), 403, 'FORBIDDEN');
     expectError(await forward(worker11, o.groups.g11, { text: '', clientId: randomUUID() }), 400, 'VALIDATION_FAILED');
     expectError(await forward(worker11, o.groups.g11, { text: '路灯不亮', clientId: 'not-a-uuid' }), 400, 'VALIDATION_FAILED');
     expectError(await forward(worker11, o.groups.g11, { text: '路灯不亮', clientId: randomUUID(), attachments: [{ fileHash: 'a'.repeat(64) }] }), 400, 'VALIDATION_FAILED');
-    const count = await o.t.deps.db.selectFrom('group_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('forwarded_by', 'is not', null).executeTakeFirstOrThrow();
+    const count = await o.deps.db.selectFrom('group_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('forwarded_by', 'is not', null).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
   it('alerts the grid worker and the centre about an urgent message, with a live event', async () => {
     await o.app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(o.app.server.address() as AddressInfo).port}`; // listening on TCP gives an AddressInfo
-    const urgentBefore = (await o.t.deps.db.selectFrom('notices').select(['id']).where('kind', '=', 'group_message.urgent').execute()).length;
+    const urgentBefore = (await o.deps.db.selectFrom('notices').select(['id']).where('kind', '=', 'group_message.urgent').execute()).length;
     let messageId = 0;
     const events = await readEvents(`${base}/api/live/messages`, centre, async () => {
       const res = await postWebhook(o, webhookMessage({ groupId: 'chat-g12', text: '2单元楼下着火了，快来人！' }));
@@ -84,7 +73,7 @@ describe('forwarded messages, outcomes, scope, alerts and figures', () => {
     const urgent = events.find((e) => e.includes('event: urgent'));
     expect(urgent).toBeDefined();
     expect(urgent).toContain(`"id":${messageId}`);
-    const fresh = (await o.t.deps.db.selectFrom('notices').select(['user_id', 'kind', 'body']).where('kind', '=', 'group_message.urgent').orderBy('id').execute())
+    const fresh = (await o.deps.db.selectFrom('notices').select(['user_id', 'kind', 'body']).where('kind', '=', 'group_message.urgent').orderBy('id').execute())
       .slice(urgentBefore);
     expect(fresh.map((n) => n.user_id).sort()).toEqual([o.town.users.worker12, o.town.users.centre].sort());
     const mine = await o.app.inject({ method: 'GET', url: '/api/notices', headers: worker12 });
@@ -104,7 +93,7 @@ describe('forwarded messages, outcomes, scope, alerts and figures', () => {
     expect(await gridsOf(staff2)).toEqual(new Set([o.town.g21.id]));
     expect(await gridsOf(centre)).toEqual(new Set([o.town.g11.id, o.town.g12.id, o.town.g21.id]));
     expect(await gridsOf(centre, `?gridId=${o.town.g21.id}`)).toEqual(new Set([o.town.g21.id]));
-    const resident = await login(o.app, 't_resident', PASSWORD);
+    const resident = await o.login('t_resident');
     expectError(await o.app.inject({ method: 'GET', url: '/api/group-messages', headers: resident }), 403, 'FORBIDDEN');
     expectError(await o.app.inject({ method: 'GET', url: '/api/group-messages' }), 401, 'UNAUTHENTICATED');
     // A message of another grid is not found for a worker, however its id is guessed.
@@ -134,7 +123,7 @@ describe('forwarded messages, outcomes, scope, alerts and figures', () => {
     const made = await o.app.inject({ method: 'POST', url: `/api/group-messages/${lamp}/to-matter`, headers: worker11, payload: {} });
     expect(made.statusCode).toBe(201);
     expect(made.json().message).toMatchObject({ state: 'to_matter', matterId: made.json().matterId });
-    const matter = await o.t.deps.db.selectFrom('matters').selectAll().where('id', '=', made.json().matterId).executeTakeFirstOrThrow();
+    const matter = await o.deps.db.selectFrom('matters').selectAll().where('id', '=', made.json().matterId).executeTakeFirstOrThrow();
     expect(matter).toMatchObject({ source: 'group_message', channel: 'group', reporter_resident_id: o.town.residents.r11, building_id: o.town.building.id, grid_id: o.town.g11.id });
     expectError(await o.app.inject({ method: 'POST', url: `/api/group-messages/${lamp}/to-matter`, headers: worker11, payload: {} }), 409, 'INVALID_TRANSITION');
 
@@ -148,7 +137,7 @@ describe('forwarded messages, outcomes, scope, alerts and figures', () => {
     const loose = await postWebhookWecomless('qian', '路灯不亮，晚上黑漆漆的');
     const made2 = await o.app.inject({ method: 'POST', url: `/api/group-messages/${loose}/to-matter`, headers: staff1, payload: { categoryCode: '01002' } });
     expect(made2.statusCode).toBe(201);
-    const m2 = await o.t.deps.db.selectFrom('matters').selectAll().where('id', '=', made2.json().matterId).executeTakeFirstOrThrow();
+    const m2 = await o.deps.db.selectFrom('matters').selectAll().where('id', '=', made2.json().matterId).executeTakeFirstOrThrow();
     expect(m2).toMatchObject({ contact_name: '钱', reporter_resident_id: null, area_node_id: o.town.g11.id, building_id: null });
 
     const after = (await o.app.inject({ method: 'GET', url: `/api/stats/online?under=${o.town.town.id}`, headers: o.admin })).json();

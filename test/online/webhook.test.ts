@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkWebhook, signWebhook } from '../../src/core/webhook.ts';
 import { expectError } from '../helpers/app.ts';
-import { messageCount, type OnlineTown, onlineTown, postWebhook, SECRET, webhookMessage } from './fixture.ts';
+import { messageCount, postWebhook, SECRET, useOnlineTown, webhookMessage } from './fixture.ts';
 
 describe('webhook intake', () => {
-  let o: OnlineTown;
-  beforeAll(async () => {
-    o = await onlineTown();
-  });
-  afterAll(async () => o.t.close());
+  const o = useOnlineTown();
 
   it('checks the signature recipe itself', () => {
     const now = 1_800_000_000_000;
@@ -32,7 +28,7 @@ describe('webhook intake', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ id: first.json().id, duplicate: true, state: 'new' });
     expect(await messageCount(o)).toBe(before + 1);
-    const row = await o.t.deps.db.selectFrom('group_messages').selectAll().where('id', '=', first.json().id).executeTakeFirstOrThrow();
+    const row = await o.deps.db.selectFrom('group_messages').selectAll().where('id', '=', first.json().id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ group_id: o.groups.g12, grid_id: o.town.g12.id, via: 'webhook', sender_name: '李阿姨', actionable: true, category_code: '01002', state: 'new' });
     expect(row.hints).toEqual({ buildings: ['3'] });
     expect(row.dedupe_key).toBe(`webhook:${o.webhookId}:${msg.id}`);
@@ -90,7 +86,7 @@ describe('webhook intake', () => {
     expect(list.json().items.map((m: { id: number }) => m.id).sort()).toEqual([held1.json().id, held2.json().id].sort());
     expect(list.json().items[0]).toMatchObject({ state: 'held', groupId: null, gridId: null, externalGroupId: 'chat-new' });
     // Nobody is alerted about a message whose grid nobody knows yet.
-    const alertsBefore = await o.t.deps.db.selectFrom('notices').select('id').where('kind', '=', 'group_message.urgent').execute();
+    const alertsBefore = await o.deps.db.selectFrom('notices').select('id').where('kind', '=', 'group_message.urgent').execute();
 
     // Bind the chat to a new online group of grid 花园1网格: the urgent one now alerts that grid's worker.
     const group = await o.app.inject({ method: 'POST', url: '/api/online-groups', headers: o.admin, payload: { gridId: o.town.g11.id, platform: 'webhook', externalId: 'placeholder-g11b', name: '花园1网格二群' } });
@@ -102,7 +98,7 @@ describe('webhook intake', () => {
     expect(bind.json()).toMatchObject({ released: 2 });
     const released = await o.app.inject({ method: 'GET', url: `/api/group-messages/${held1.json().id}`, headers: worker });
     expect(released.json()).toMatchObject({ state: 'new', groupId: group.json().id, gridId: o.town.g11.id, urgent: true, urgentKind: 'fire' });
-    const alerts = await o.t.deps.db.selectFrom('notices').select(['user_id']).where('kind', '=', 'group_message.urgent').execute();
+    const alerts = await o.deps.db.selectFrom('notices').select(['user_id']).where('kind', '=', 'group_message.urgent').execute();
     expect(alerts.length - alertsBefore.length).toBe(2);
     expect(alerts.slice(alertsBefore.length).map((a) => a.user_id).sort()).toEqual([o.town.users.worker11, o.town.users.centre].sort());
     expect((await o.app.inject({ method: 'GET', url: '/api/held-messages', headers: o.admin })).json().items).toEqual([]);

@@ -1,8 +1,8 @@
 import { encrypt, getSignature } from '@wecom/crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openWecom, parseFlatXml, wecomMessage } from '../../src/modules/online/wecom.ts';
 import { expectError } from '../helpers/app.ts';
-import { messageCount, nowSeconds, type OnlineTown, onlineTown, WECOM, wecomCallback, wecomText } from './fixture.ts';
+import { messageCount, nowSeconds, useOnlineTown, WECOM, wecomCallback, wecomText } from './fixture.ts';
 
 /** WeCom's published samples (加解密方案说明, developer.work.weixin.qq.com/document/path/90968). */
 const SAMPLE_VERIFY = {
@@ -35,11 +35,7 @@ describe('WeCom protocol with the published samples', () => {
 });
 
 describe('WeCom callback over HTTP', () => {
-  let o: OnlineTown;
-  beforeAll(async () => {
-    o = await onlineTown();
-  });
-  afterAll(async () => o.t.close());
+  const o = useOnlineTown();
 
   it('answers URL verification with the decrypted echostr, and refuses a forged or stale one', async () => {
     const echostr = encrypt(WECOM.aesKey, '8841270551338469352', WECOM.corpId);
@@ -63,7 +59,7 @@ describe('WeCom callback over HTTP', () => {
     // WeCom retries a callback it thinks failed: the same MsgId is not stored twice.
     expect((await cb.send()).statusCode).toBe(200);
     expect(await messageCount(o)).toBe(before + 1);
-    const row = await o.t.deps.db.selectFrom('group_messages').selectAll().where('dedupe_key', '=', `wecom:${o.wecomId}:7001`).executeTakeFirstOrThrow();
+    const row = await o.deps.db.selectFrom('group_messages').selectAll().where('dedupe_key', '=', `wecom:${o.wecomId}:7001`).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ group_id: o.groups.g11, grid_id: o.town.g11.id, sender_external_id: 'lisi', urgency: 'urgent', urgent_kind: 'fire', state: 'new' });
 
     const forged = wecomCallback(o, wecomText({ msgId: '7002', chatId: 'wrG11', content: '路灯不亮' }), { token: 'not-the-token' });
@@ -85,7 +81,7 @@ describe('WeCom callback over HTTP', () => {
   it('holds a message from a chat nobody bound', async () => {
     const cb = wecomCallback(o, wecomText({ msgId: '7100', chatId: 'wrUnknown', content: '小区门口的井盖坏了' }));
     expect((await cb.send()).statusCode).toBe(200);
-    const row = await o.t.deps.db.selectFrom('group_messages').selectAll().where('dedupe_key', '=', `wecom:${o.wecomId}:7100`).executeTakeFirstOrThrow();
+    const row = await o.deps.db.selectFrom('group_messages').selectAll().where('dedupe_key', '=', `wecom:${o.wecomId}:7100`).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'held', group_id: null, grid_id: null, external_group_id: 'wrUnknown' });
   });
 });

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { createJobRunner } from '../../src/modules/jobs/jobs.setup.ts';
-import { isoWeekday } from '../../src/modules/outbound/outbound.schedule.ts';
-import { createTestApp, expectError, type TestApp } from '../helpers/app.ts';
+import { beijingWeekday as isoWeekday } from '../../src/core/beijing.ts';
+import { expectError } from '../helpers/app.ts';
 import { testEngine } from '../helpers/engine.ts';
-import { type SeededTown, seedTown } from '../helpers/factory.ts';
-import { Actor } from '../helpers/matters.ts';
-import { addGroup, type Receiver, startReceiver } from './support.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { addGroup, useReceiver } from './support.ts';
 
 interface Plan { id: number; nextRunAt: string | null; status: string; groupIds: number[]; nodeId: number | null; theme: string | null; contentId: number | null }
 interface Target { id: number; url: string; secretHint: string | null; status: string; kind: string }
@@ -15,30 +14,17 @@ const DAY = 86_400_000;
 const beijingClock = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16);
 
 describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let admin: Actor;
-  let centre: Actor;
-  let staff1: Actor;
-  let rx: Receiver;
+  const t = useTestTown();
+  const [admin, centre, staff1] = t.actors('t_admin', 't_centre', 't_staff1');
+  const rx = useReceiver();
   const groups: Record<string, number> = {};
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    admin = await Actor.as(t.app, 't_admin');
-    centre = await Actor.as(t.app, 't_centre');
-    staff1 = await Actor.as(t.app, 't_staff1');
-    rx = await startReceiver();
     groups.g11 = (await t.deps.db.selectFrom('online_groups').select('id').where('external_id', '=', 'wrG11').executeTakeFirstOrThrow()).id;
-    groups.g12 = await addGroup(admin, town.g12.id, 'wrG12', '花园2网格群');
-    groups.g21 = await addGroup(admin, town.g21.id, 'wrG21', '建新1网格群');
+    groups.g12 = await addGroup(admin, t.town.g12.id, 'wrG12', '花园2网格群');
+    groups.g21 = await addGroup(admin, t.town.g21.id, 'wrG21', '建新1网格群');
     for (const [name, id] of Object.entries(groups)) {
       await admin.ok('POST', `/api/online-groups/${id}/targets`, { kind: 'wecom_robot', url: rx.url(`/robot/${name}?key=k-${name}-secret`) });
     }
-  });
-  afterAll(async () => {
-    await rx.close();
-    await t.close();
   });
   beforeEach(() => {
     rx.requests.length = 0;
@@ -51,7 +37,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
 
   describe('targets', () => {
     it('keeps secrets masked, one active target per group, and refuses bad input without writing', async () => {
-      const g = await addGroup(admin, town.g11.id, 'wrG11-targets', '花园1网格测试群');
+      const g = await addGroup(admin, t.town.g11.id, 'wrG11-targets', '花园1网格测试群');
       const before = await count('outbound_targets');
       for (const bad of [
         { kind: 'wecom_robot', url: 'ftp://example.org/x' },
@@ -82,7 +68,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
       const g = groups.g11;
       expectError(await t.app.inject({ method: 'GET', url: `/api/online-groups/${g}/targets` }), 401, 'UNAUTHENTICATED');
       for (const who of ['t_worker11', 't_staff2', 't_centre', 't_resident']) {
-        const actor = await Actor.as(t.app, who);
+        const actor = await t.as(who);
         expectError(await actor.raw('GET', `/api/online-groups/${g}/targets`), 403, 'FORBIDDEN');
         expectError(await actor.raw('POST', `/api/online-groups/${g}/targets`, { kind: 'wecom_robot', url: rx.url('/x') }), 403, 'FORBIDDEN');
       }
@@ -97,7 +83,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
         expectError(await centre.raw('POST', '/api/broadcasts/content', bad), 400, 'VALIDATION_FAILED');
       }
       expectError(await t.app.inject({ method: 'POST', url: '/api/broadcasts/content', payload: { title: '标题', body: '内容' } }), 401, 'UNAUTHENTICATED');
-      const worker = await Actor.as(t.app, 't_worker11');
+      const worker = await t.as('t_worker11');
       expectError(await worker.raw('POST', '/api/broadcasts/content', { title: '标题', body: '内容' }), 403, 'FORBIDDEN');
       expectError(await worker.raw('GET', '/api/broadcasts/content'), 403, 'FORBIDDEN');
       expect(await count('broadcast_content')).toBe(contentBefore);
@@ -109,7 +95,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
 
       const plansBefore = await count('broadcast_plans');
       const jobsBefore = await t.deps.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'broadcast.run').executeTakeFirstOrThrow();
-      const ok = { name: '每日提醒', cadence: 'daily', timeOfDay: '08:00', contentId: c.id, nodeId: town.c1.id };
+      const ok = { name: '每日提醒', cadence: 'daily', timeOfDay: '08:00', contentId: c.id, nodeId: t.town.c1.id };
       for (const bad of [
         { ...ok, timeOfDay: '24:00' }, { ...ok, timeOfDay: '8:00' }, { ...ok, cadence: 'weekly' }, { ...ok, weekday: 3 }, { ...ok, cadence: 'weekly', weekday: 8 },
         { ...ok, theme: '防诈骗' }, { ...ok, contentId: undefined }, { ...ok, groupIds: [groups.g11] }, { ...ok, nodeId: undefined },
@@ -118,7 +104,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
       expectError(await t.app.inject({ method: 'POST', url: '/api/broadcasts/plans', payload: ok }), 401, 'UNAUTHENTICATED');
       expectError(await worker.raw('POST', '/api/broadcasts/plans', ok), 403, 'FORBIDDEN');
       // Community staff of 建新 may not broadcast to 花园's groups.
-      const staff2 = await Actor.as(t.app, 't_staff2');
+      const staff2 = await t.as('t_staff2');
       expectError(await staff2.raw('POST', '/api/broadcasts/plans', ok), 403, 'FORBIDDEN');
       expectError(await staff2.raw('POST', '/api/broadcasts/plans', { ...ok, nodeId: undefined, groupIds: [groups.g21, groups.g11] }), 403, 'FORBIDDEN');
       expect(await count('broadcast_plans')).toBe(plansBefore);
@@ -128,7 +114,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
 
     it('runs a daily plan at its time to every group under the node, once per day, even with two runners', async () => {
       const c = await staff1.ok<{ id: number }>('POST', '/api/broadcasts/content', { title: '冬季用火安全', body: '出门断电关气，不在楼道堆放杂物。' });
-      const plan = await staff1.ok<Plan>('POST', '/api/broadcasts/plans', { name: '花园社区每日提醒', cadence: 'daily', timeOfDay: '08:00', contentId: c.id, nodeId: town.c1.id });
+      const plan = await staff1.ok<Plan>('POST', '/api/broadcasts/plans', { name: '花园社区每日提醒', cadence: 'daily', timeOfDay: '08:00', contentId: c.id, nodeId: t.town.c1.id });
       expect(plan.nextRunAt).not.toBeNull();
       const due = new Date(plan.nextRunAt ?? 0);
       expect(beijingClock(due.toISOString())).toBe('08:00');
@@ -136,7 +122,7 @@ describe(`broadcasts (宣传) and outbound targets (${testEngine})`, () => {
       expect(due.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
       // The plan is listed for its author and the centre, not for another community.
       expect((await staff1.ok<{ items: Plan[] }>('GET', '/api/broadcasts/plans')).items.map((p) => p.id)).toContain(plan.id);
-      expect((await (await Actor.as(t.app, 't_staff2')).ok<{ items: Plan[] }>('GET', '/api/broadcasts/plans')).items.map((p) => p.id)).not.toContain(plan.id);
+      expect((await (await t.as('t_staff2')).ok<{ items: Plan[] }>('GET', '/api/broadcasts/plans')).items.map((p) => p.id)).not.toContain(plan.id);
 
       // Not before its time.
       await run(new Date(due.getTime() - 1000));

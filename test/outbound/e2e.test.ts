@@ -1,37 +1,24 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createJobRunner } from '../../src/modules/jobs/jobs.setup.ts';
-import { createTestApp, login, type TestApp } from '../helpers/app.ts';
 import { testEngine } from '../helpers/engine.ts';
-import { type SeededTown, seedTown } from '../helpers/factory.ts';
-import { Actor, uploadPhoto } from '../helpers/matters.ts';
-import { type Receiver, startReceiver } from './support.ts';
+import { uploadPhoto } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { useReceiver } from './support.ts';
 
 const SOURCE_SECRET = 'intake-source-secret-0001';
 const TARGET_SECRET = 'outbound-target-secret-0001';
 
 // Acceptance: a message in a group → a matter → dispatch → close → the outcome arrives at the group's receiver.
 describe(`小事不出群: the resident sees the outcome where he asked (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let rx: Receiver;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    rx = await startReceiver();
-  });
-  afterAll(async () => {
-    await rx.close();
-    await t.close();
-  });
+  const t = useTestTown();
+  const rx = useReceiver();
+  const [admin, worker, community] = t.actors('t_admin', 't_worker11', 't_staff1');
 
   it('takes a signed message from the group, makes it a matter, and posts the outcome back to that group', async () => {
-    const admin = await Actor.as(t.app, 't_admin');
-    const worker = await Actor.as(t.app, 't_worker11');
-    const community = await Actor.as(t.app, 't_staff1');
     const group = (await t.deps.db.selectFrom('online_groups').select(['id', 'external_id']).where('external_id', '=', 'wrG11').executeTakeFirstOrThrow());
     // Another group of the same grid, with its own target: it must hear nothing.
-    const quiet = await admin.ok<{ id: number }>('POST', '/api/online-groups', { gridId: town.g11.id, platform: 'wecom', externalId: 'wrG11-quiet', name: '花园1网格二群' });
+    const quiet = await admin.ok<{ id: number }>('POST', '/api/online-groups', { gridId: t.town.g11.id, platform: 'wecom', externalId: 'wrG11-quiet', name: '花园1网格二群' });
     await admin.ok('POST', `/api/online-groups/${quiet.id}/targets`, { kind: 'wecom_robot', url: rx.url('/robot/quiet?key=quiet') });
     await community.ok('POST', `/api/online-groups/${group.id}/targets`, { kind: 'webhook', url: rx.url('/hooks/garden-1'), secret: TARGET_SECRET });
 
@@ -48,12 +35,12 @@ describe(`小事不出群: the resident sees the outcome where he asked (${testE
     expect((await worker.ok<{ groupId: number }>('GET', `/api/group-messages/${messageId}`)).groupId).toBe(group.id);
 
     // The grid worker turns it into a matter; the community dispatches it to the grid; it is handled and closed.
-    const made = await worker.ok<{ matterId: number }>('POST', `/api/group-messages/${messageId}/to-matter`, { categoryCode: 'S03002', location: { buildingId: town.building.id } });
+    const made = await worker.ok<{ matterId: number }>('POST', `/api/group-messages/${messageId}/to-matter`, { categoryCode: 'S03002', location: { buildingId: t.town.building.id } });
     const id = made.matterId;
     await community.step(id, 'register', { categoryCode: 'S03002', scope: 'household', complexity: 'simple' });
-    await community.step(id, 'dispatch', { lead: { kind: 'node', id: town.g11.id } });
+    await community.step(id, 'dispatch', { lead: { kind: 'node', id: t.town.g11.id } });
     await worker.step(id, 'accept');
-    const photo = await uploadPhoto(t.app, await login(t.app, 't_worker11', 'test-password-1'));
+    const photo = await uploadPhoto(t.app, await t.login('t_worker11'));
     await worker.step(id, 'handle', { note: '已更换楼道声控灯，恢复照明', photos: [photo] });
     await community.step(id, 'verify', { passed: true, note: '现场核实灯已亮' });
     const closed = await community.step(id, 'close', {});

@@ -1,39 +1,29 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { createJobRunner } from '../../src/modules/jobs/jobs.setup.ts';
-import { createTestApp, expectError, type TestApp } from '../helpers/app.ts';
+import { expectError } from '../helpers/app.ts';
 import { testEngine } from '../helpers/engine.ts';
-import { type SeededTown, seedTown } from '../helpers/factory.ts';
-import { Actor } from '../helpers/matters.ts';
-import { addGroup, linkMessage, matterInFeedback, type Receiver, startReceiver } from './support.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { addGroup, linkMessage, matterInFeedback, useReceiver } from './support.ts';
 
 interface Delivery { id: number; groupId: number; status: string; attempts: number; lastStatus: number | null; lastError: string | null; kind: string; matterId: number | null; nextAttemptAt: string | null; attemptLog: { status: number | null; error: string | null }[]; text: string | null }
 
 const MIN = 60_000;
 
 describe(`a closed matter's outcome goes back to its groups (${testEngine})`, () => {
-  let t: TestApp;
-  let town: SeededTown;
-  let admin: Actor;
-  let rx: Receiver;
+  const t = useTestTown();
+  const [admin] = t.actors('t_admin');
+  const rx = useReceiver();
   let g11: number;
   let g11b: number;
   let g12: number;
   beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-    admin = await Actor.as(t.app, 't_admin');
-    rx = await startReceiver();
     g11 = (await t.deps.db.selectFrom('online_groups').select('id').where('external_id', '=', 'wrG11').executeTakeFirstOrThrow()).id;
-    g11b = await addGroup(admin, town.g11.id, 'wrG11b', '花园1网格二群');
-    g12 = await addGroup(admin, town.g12.id, 'wrG12', '花园2网格群');
+    g11b = await addGroup(admin, t.town.g11.id, 'wrG11b', '花园1网格二群');
+    g12 = await addGroup(admin, t.town.g12.id, 'wrG12', '花园2网格群');
     await admin.ok('POST', `/api/online-groups/${g11}/targets`, { kind: 'wecom_robot', url: rx.url('/cgi-bin/webhook/send?key=robot-g11-0001') });
     await admin.ok('POST', `/api/online-groups/${g11b}/targets`, { kind: 'webhook', url: rx.url('/hooks/g11b'), secret: 'g11b-signing-secret-0001' });
-  });
-  afterAll(async () => {
-    await rx.close();
-    await t.close();
   });
   beforeEach(() => {
     rx.requests.length = 0;
@@ -44,7 +34,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   const run = (at: Date) => createJobRunner(t.deps).runDue(at);
 
   it('posts the outcome, with the result photo link, once to each source group and its own target', async () => {
-    const m = await matterInFeedback(t, town);
+    const m = await matterInFeedback(t);
     // Two messages in the robot group, one in the webhook group: each group hears it once.
     await linkMessage(t, g11, m.id, '3栋楼道灯坏了');
     await linkMessage(t, g11, m.id, '对，晚上很黑');
@@ -93,9 +83,9 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('closing by the reporter\'s rating posts too; reopened and closed again posts a second outcome', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：单元门禁坏了');
+    const m = await matterInFeedback(t, '群里反映：单元门禁坏了');
     await linkMessage(t, g11, m.id, '单元门禁坏了');
-    const resident = await Actor.as(t.app, 't_resident');
+    const resident = await t.as('t_resident');
     expect((await resident.step(m.id, 'rate', { satisfaction: 'satisfied' })).status).toBe('closed');
     await run(new Date());
     expect(rx.requests).toHaveLength(1);
@@ -110,9 +100,9 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('tells the groups of a duplicate merged into the matter too', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：2栋门口水管漏水');
+    const m = await matterInFeedback(t, '群里反映：2栋门口水管漏水');
     await linkMessage(t, g11, m.id, '2栋门口水管漏水');
-    const dup = await m.worker.ok<{ id: number }>('POST', '/api/matters', { source: 'group_message', channel: 'group', description: '二群也有人说2栋门口漏水', location: { buildingId: town.building.id } });
+    const dup = await m.worker.ok<{ id: number }>('POST', '/api/matters', { source: 'group_message', channel: 'group', description: '二群也有人说2栋门口漏水', location: { buildingId: t.town.building.id } });
     await linkMessage(t, g11b, dup.id, '2栋门口漏水');
     await m.community.step(dup.id, 'merge', { intoMatterId: m.id });
     await m.community.step(m.id, 'close', {});
@@ -123,7 +113,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('retries after failures at 1 and 5 minutes, logging each attempt, then succeeds', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：垃圾桶满了没人清');
+    const m = await matterInFeedback(t, '群里反映：垃圾桶满了没人清');
     await linkMessage(t, g11, m.id, '垃圾桶满了');
     await m.community.step(m.id, 'close', {});
     rx.failNext(2);
@@ -148,7 +138,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('fails for good after the fifth attempt (1 min, 5 min, 30 min, 2 h), and an administrator may send it again', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：小区路灯不亮');
+    const m = await matterInFeedback(t, '群里反映：小区路灯不亮');
     await linkMessage(t, g11, m.id, '路灯不亮');
     await m.community.step(m.id, 'close', {});
     rx.failNext(100, 502);
@@ -167,7 +157,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
     expect((await deliveries('status=failed')).some((x) => x.id === d?.id)).toBe(true);
 
     // Only an administrator retries, only a failed delivery.
-    const staff = await Actor.as(t.app, 't_staff1');
+    const staff = await t.as('t_staff1');
     expectError(await staff.raw('POST', `/api/outbound/deliveries/${d?.id}/retry`), 403, 'FORBIDDEN');
     expectError(await t.app.inject({ method: 'POST', url: `/api/outbound/deliveries/${d?.id}/retry` }), 401, 'UNAUTHENTICATED');
     rx.failNext(0);
@@ -180,7 +170,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('logs a group without a target as failed NO_TARGET, and sends it once a target is added and it is retried', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：楼下井盖松动');
+    const m = await matterInFeedback(t, '群里反映：楼下井盖松动');
     await linkMessage(t, g12, m.id, '井盖松动');
     await m.community.step(m.id, 'close', {});
     let [d] = await deliveries(`groupId=${g12}`);
@@ -195,7 +185,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   });
 
   it('counts a WeCom errcode as a failure', async () => {
-    const m = await matterInFeedback(t, town, '群里反映：电梯异响');
+    const m = await matterInFeedback(t, '群里反映：电梯异响');
     await linkMessage(t, g11, m.id, '电梯异响');
     await m.community.step(m.id, 'close', {});
     rx.answerWith({ errcode: 93000, errmsg: 'invalid webhook url' });
@@ -214,7 +204,7 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
   it('never sends one delivery twice with two runners on the same database', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const m = await matterInFeedback(t, town, `群里反映：第${i + 1}个问题需要处理`);
+      const m = await matterInFeedback(t, `群里反映：第${i + 1}个问题需要处理`);
       await linkMessage(t, g11, m.id, '问题');
       await linkMessage(t, g11b, m.id, '问题');
       await m.community.step(m.id, 'close', {});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeekday, nextRunAt, rotationIndex } from '../../src/modules/outbound/outbound.schedule.ts';
+import { beijingWeekday as isoWeekday } from '../../src/core/beijing.ts';
+import { nextRunAt, rotationIndex } from '../../src/modules/outbound/outbound.schedule.ts';
 
 const bj = (local: string) => new Date(`${local}+08:00`);
 

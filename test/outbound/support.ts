@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestApp } from '../helpers/app.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { login, type TestApp } from '../helpers/app.ts';
 import type { SeededTown } from '../helpers/factory.ts';
 import { Actor, uploadPhoto } from '../helpers/matters.ts';
-import { login } from '../helpers/app.ts';
+import type { TestTown } from '../helpers/town.ts';
 
 export interface Received {
   path: string;
@@ -60,13 +61,35 @@ export async function startReceiver() {
 }
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
+/** A receiver for the test file: started in beforeAll (after a useTestTown declared before it), closed in afterAll. */
+export function useReceiver(): Receiver {
+  let rx: Receiver | null = null;
+  const started = (): Receiver => {
+    if (!rx) throw new Error('the receiver is used in a test or a hook, once useReceiver has started it');
+    return rx;
+  };
+  beforeAll(async () => {
+    rx = await startReceiver();
+  });
+  afterAll(() => rx?.close());
+  return {
+    get requests() {
+      return started().requests;
+    },
+    url: (path) => started().url(path),
+    failNext: (n, status) => started().failNext(n, status),
+    answerWith: (body) => started().answerWith(body),
+    close: () => started().close(),
+  };
+}
+
 /** Adds an online group on a grid through the API. */
 export async function addGroup(admin: Actor, gridId: number, externalId: string, name: string): Promise<number> {
   return (await admin.ok<{ id: number }>('POST', '/api/online-groups', { gridId, platform: 'wecom', externalId, name })).id;
 }
 
 /** A message taken in from a group that became the matter (as the intake records it). */
-export async function linkMessage(t: TestApp, groupId: number, matterId: number, text: string): Promise<void> {
+export async function linkMessage(t: Pick<TestApp, 'deps'>, groupId: number, matterId: number, text: string): Promise<void> {
   const g = await t.deps.db.selectFrom('online_groups').select(['external_id', 'grid_id']).where('id', '=', groupId).executeTakeFirstOrThrow();
   const key = `test:${groupId}:${matterId}:${Math.random().toString(36).slice(2)}`;
   await t.deps.db.insertInto('group_messages').values({
@@ -79,7 +102,8 @@ export async function linkMessage(t: TestApp, groupId: number, matterId: number,
  * A matter reported from a group message on grid g11, walked to 'feedback': registered, dispatched to the grid,
  * handled with a note and a result photo, verified. Returns its id, code and the result photo's hash.
  */
-export async function matterInFeedback(t: TestApp, town: SeededTown, description = '群里反映：3栋楼道灯坏了，晚上看不见') {
+export async function matterInFeedback(t: Pick<TestTown<SeededTown>, 'app' | 'town'>, description = '群里反映：3栋楼道灯坏了，晚上看不见') {
+  const town = t.town;
   const worker = await Actor.as(t.app, 't_worker11');
   const community = await Actor.as(t.app, 't_staff1');
   const reportPhoto = await uploadPhoto(t.app, await login(t.app, 't_worker11', 'test-password-1'), reportPng());

@@ -1,44 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDeadline, defaultCalendarConfig } from '../../src/core/calendar/calendar.ts';
 import { chinaCalendarOverrides } from '../../src/core/calendar/china-holidays.ts';
-import { createTestApp, login, type TestApp } from '../helpers/app.ts';
-import { type SeededTown, seedTown } from '../helpers/factory.ts';
-import { Actor, uploadPhoto } from '../helpers/matters.ts';
+import { uploadPhoto } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
 
 // Story 1: a retired resident's water stops; he messages the grid worker in the group; she visits;
 // a broken tap; fixed the same day (家事, simple, closed in the grid).
 describe('story 1 — the broken tap, closed in the grid', () => {
-  let t: TestApp;
-  let town: SeededTown;
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await seedTown(t.deps);
-  });
-  afterAll(() => t.close());
+  const t = useTestTown();
+  const [worker, community, resident] = t.actors('t_worker11', 't_staff1', 't_resident');
 
   it('runs collect → assign → handle → feed back → evaluate with an owner at every step', async () => {
-    const worker = await Actor.as(t.app, 't_worker11');
-    const community = await Actor.as(t.app, 't_staff1');
-    const resident = await Actor.as(t.app, 't_resident');
-
     // Collect: the grid worker records what 王大爷 wrote in the group, with a photo.
-    const photo = await uploadPhoto(t.app, await login(t.app, 't_worker11', 'test-password-1'));
+    const photo = await uploadPhoto(t.app, await t.login('t_worker11'));
     const reported = await worker.ok<{ id: number; status: string; ownerNodeId: number; level: string; categoryId: number }>('POST', '/api/matters', {
-      source: 'group_message', channel: 'phone', description: '王大爷在群里说家里没水了，厨房水龙头坏了', location: { buildingId: town.building.id },
-      reporter: { residentId: town.residents.r11 }, photos: [photo],
+      source: 'group_message', channel: 'phone', description: '王大爷在群里说家里没水了，厨房水龙头坏了', location: { buildingId: t.town.building.id },
+      reporter: { residentId: t.town.residents.r11 }, photos: [photo],
     });
-    expect(reported).toMatchObject({ status: 'reported', ownerNodeId: town.town.id, level: 'grid' });
+    expect(reported).toMatchObject({ status: 'reported', ownerNodeId: t.town.town.id, level: 'grid' });
     const id = reported.id;
 
     // Triage: the community registers it as a household matter (家事) at grid level; the community owns it.
     const suggestion = await community.ok<{ category: { code: string } }>('GET', `/api/matters/${id}/suggestion`);
     expect(suggestion.category.code).toBe('S03002');
     const registered = await community.step(id, 'register', { categoryCode: 'S03002', scope: 'household', complexity: 'simple' });
-    expect(registered).toMatchObject({ status: 'registered', level: 'grid', ownerNodeId: town.c1.id });
+    expect(registered).toMatchObject({ status: 'registered', level: 'grid', ownerNodeId: t.town.c1.id });
 
     // Assign: dispatched to the grid itself, due in one working day.
     const before = new Date();
-    const dispatched = await community.step(id, 'dispatch', { lead: { kind: 'node', id: town.g11.id } });
+    const dispatched = await community.step(id, 'dispatch', { lead: { kind: 'node', id: t.town.g11.id } });
     const cfg = defaultCalendarConfig(chinaCalendarOverrides());
     const expectedDue = addDeadline(before, 1, 'working_days', cfg);
     expect(dispatched.status).toBe('dispatched');
@@ -54,7 +44,7 @@ describe('story 1 — the broken tap, closed in the grid', () => {
     expect((await community.step(id, 'verify', { passed: true, note: '已电话确认恢复供水' })).status).toBe('feedback');
     const notices = await t.deps.db.selectFrom('notices').selectAll().where('matter_id', '=', id).execute();
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ resident_id: town.residents.r11, kind: 'matter.feedback' });
+    expect(notices[0]).toMatchObject({ resident_id: t.town.residents.r11, kind: 'matter.feedback' });
     const inbox = await resident.ok<{ items: { id: number; body: string }[]; unread: number }>('GET', '/api/notices');
     expect(inbox.unread).toBe(1);
     expect(inbox.items[0]?.body).toContain('已处理完毕');
@@ -72,7 +62,7 @@ describe('story 1 — the broken tap, closed in the grid', () => {
       [null, 'reported'], ['reported', 'registered'], ['registered', 'dispatched'], ['dispatched', 'handling'], ['handling', 'handling'],
       ['handling', 'handled'], ['handled', 'feedback'], ['feedback', 'closed'],
     ]);
-    expect(detail.assignments).toMatchObject([{ role: 'lead', targetKind: 'node', targetId: town.g11.id, status: 'done' }]);
+    expect(detail.assignments).toMatchObject([{ role: 'lead', targetKind: 'node', targetId: t.town.g11.id, status: 'done' }]);
     expect(detail.photos.map((p) => p.stage)).toEqual(['report', 'result']);
 
     // The public page shows the six stages and nothing personal.

@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { Actor, type MatterOut, uploadPhoto } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary, useStoryTown, within } from './support.ts';
+import { type MatterOut, uploadPhoto } from '../helpers/matters.ts';
+import { useTestTown, within } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary } from './support.ts';
 
 // Story 2: a grid worker photographs a "free eggs" pitch selling "miracle" liquor to old people and posts it
 // to the staff group; the safety office judges it fraud and sends police and market supervision at once.
 describe('story 2 — the "free eggs" pitch, police and market supervision at once', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [worker, centre, police, market] = s.actors('t_worker11', 't_centre', 't_police', 't_market');
 
   it('is judged fraud, dispatched urgently to two agencies, handled within two hours and closed by the centre', async () => {
-    const worker = await Actor.as(s.t.app, 't_worker11');
-    const centre = await Actor.as(s.t.app, 't_centre');
-    const police = await Actor.as(s.t.app, 't_police');
-    const market = await Actor.as(s.t.app, 't_market');
     const marketId = s.town.departments.market.id;
 
     // Collect: on patrol she photographs the stall and reports it from her phone, marked urgent.
-    const photo = await uploadPhoto(s.t.app, await login(s.t.app, 't_worker11', PASSWORD));
+    const photo = await uploadPhoto(s.app, await s.login('t_worker11'));
     // The stall is at a street corner, not a building: the phone sends its position, which resolves to grid g11.
     const reported = await within(10_000, 'POST /api/matters with a point location', worker.ok<MatterOut>('POST', '/api/matters', {
       source: 'patrol', channel: 'phone', urgent: true, location: { lng: 106.505, lat: 29.505 }, photos: [photo],
@@ -58,14 +54,14 @@ describe('story 2 — the "free eggs" pitch, police and market supervision at on
     expect((await centre.matter(id)).assignments.map((a) => a.status)).toEqual(['accepted', 'accepted']);
     expect(await market.step(id, 'assist-done', { note: '查扣无证保健酒24瓶，对经营者立案调查', photos: [] })).toMatchObject({ status: 'handling' });
     expect((await centre.matter(id)).assignments.map((a) => a.status)).toEqual(['accepted', 'done']);
-    const resultPhoto = await uploadPhoto(s.t.app, await login(s.t.app, 't_police', PASSWORD));
+    const resultPhoto = await uploadPhoto(s.app, await s.login('t_police'));
     const handled = full(await police.step(id, 'handle', { note: '现场劝离老人，传唤组织者，讲座场地已清理', photos: [resultPhoto] }));
     expect(handled).toMatchObject({ status: 'handled', ownerNodeId: s.town.town.id });
     expect(new Date(handled.handledAt ?? 0).getTime()).toBeLessThanOrEqual(new Date(handled.dueAt ?? 0).getTime());
 
     // Feed back and close: the centre verifies; the reporter is staff, so nobody rates and the centre closes it.
     expect(await centre.step(id, 'verify', { passed: true, note: '回看现场照片，摊点已撤' })).toMatchObject({ status: 'feedback', stage: 4 });
-    const notices = await s.t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
+    const notices = await s.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
     expect(notices).toEqual([{ user_id: s.town.users.worker11, resident_id: null, kind: 'matter.feedback' }]);
     const closed = full(await centre.step(id, 'close', { note: '网格员上报，核查属实，已处置' }));
     expect(closed).toMatchObject({ status: 'closed', stage: 5, ownerNodeId: s.town.town.id, level: 'town', urgent: true, closedOnTime: true, satisfaction: null });
@@ -108,7 +104,7 @@ describe('story 2 — the "free eggs" pitch, police and market supervision at on
       expect(await handlerLine(who, s.town.town.id, 'department', deptId, today)).toEqual(line);
     }
     // On the due day (today, unless the two hours crossed midnight) the matter counts as closed on time.
-    const onDue = await onDay(new Date(new Date(closed.dueAt ?? 0).getTime() + 60_000), async () => summary(await Actor.as(s.t.app, 't_centre'), s.town.town.id, today, dueDay));
+    const onDue = await onDay(new Date(new Date(closed.dueAt ?? 0).getTime() + 60_000), async () => summary(await s.as('t_centre'), s.town.town.id, today, dueDay));
     expect(onDue).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1 });
   });
 });

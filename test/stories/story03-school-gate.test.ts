@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { expectError, login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { Actor, type MatterOut, uploadPhoto } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary, useStoryTown } from './support.ts';
+import { expectError } from '../helpers/app.ts';
+import { type MatterOut, uploadPhoto } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary } from './support.ts';
 
 // Story 3: cars jam a school gate; the grid worker directs traffic, then reports; the centre dispatches the
 // safety board's post with traffic police, school, property company and police station; peak-hour marshals follow.
 describe('story 3 — the jammed school gate, one post and five units', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [worker, centre, post, parent, traffic, school, property, police, enforcement] =
+    s.actors('t_worker12', 't_centre', 't_post', 't_resident12', 't_traffic', 't_school', 't_property', 't_police', 't_enforce');
 
   it('dispatches the traffic post with four assists, summons one more department, and the complaining parent rates it', async () => {
-    const worker = await Actor.as(s.t.app, 't_worker12');
-    const centre = await Actor.as(s.t.app, 't_centre');
-    const post = await Actor.as(s.t.app, 't_post');
-    const parent = await Actor.as(s.t.app, 't_resident12');
     const d = s.town.departments;
-    const assists = { traffic: await Actor.as(s.t.app, 't_traffic'), school: await Actor.as(s.t.app, 't_school'), property: await Actor.as(s.t.app, 't_property'), police: await Actor.as(s.t.app, 't_police') };
-    const enforcement = await Actor.as(s.t.app, 't_enforce');
+    const assists = { traffic, school, property, police };
 
     // Collect: 李秀英 complains at the gate; the grid worker sorts the traffic out, then reports it on her behalf.
     const reported = full(await worker.ok<MatterOut>('POST', '/api/matters', {
@@ -79,12 +76,12 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
     expect((await centre.matter(id)).assignments.map((a) => a.status)).toEqual(['accepted', 'done', 'done', 'done', 'done', 'done']);
 
     // The post marks it handled with a photo of the cleared gate.
-    const photo = await uploadPhoto(s.t.app, await login(s.t.app, 't_post', PASSWORD));
+    const photo = await uploadPhoto(s.app, await s.login('t_post'));
     expect(await post.step(id, 'handle', { note: '校门口秩序恢复，护学岗常态化', photos: [photo] })).toMatchObject({ status: 'handled', ownerNodeId: s.town.town.id });
 
     // Feed back: the centre verifies; 李秀英 is told and rates it satisfied.
     expect(await centre.step(id, 'verify', { passed: true, note: '高峰时段实地查看，通行顺畅' })).toMatchObject({ status: 'feedback' });
-    const notices = await s.t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
+    const notices = await s.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
     expect(notices).toEqual([{ user_id: s.town.storyUsers.resident12, resident_id: s.town.residents.r12, kind: 'matter.feedback' }]);
     const closed = full(await parent.step(id, 'rate', { satisfaction: 'satisfied', comment: '现在接孩子不堵了' }));
     expect(closed).toMatchObject({ status: 'closed', stage: 5, ownerNodeId: s.town.town.id, level: 'town', satisfaction: 'satisfied', closedOnTime: true });
@@ -133,7 +130,7 @@ describe('story 3 — the jammed school gate, one post and five units', () => {
     }
     // On its due day the matter counts as closed on time, for the area and for the post.
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      const later = await Actor.as(s.t.app, 't_centre');
+      const later = await s.as('t_centre');
       expect(await summary(later, s.town.town.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, overdueNow: 0 });
       expect(await handlerLine(later, s.town.town.id, 'post', s.town.post.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });
       expect(await handlerLine(later, s.town.c1.id, 'department', d.enforcement.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1 });

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Actor, type MatterOut } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary, useStoryTown } from './support.ts';
+import type { MatterOut } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary } from './support.ts';
 
 // Story 4: no bus near an estate; the worker logs it; the livelihood board leads with the traffic post, law
 // enforcement assists, the community cooperates; a new bus line in 15 days covers 60,000 people.
 describe('story 4 — no bus near the estate: fifteen working days, one extension, a return visit', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [worker, centre, lead, trafficPost, lawPost, community] = s.actors('t_worker11', 't_centre', 't_livelihood', 't_post', 't_lawpost', 't_staff1');
 
   it('runs a fifteen-working-day matter with an approved extension to closure and a return visit', async () => {
-    const worker = await Actor.as(s.t.app, 't_worker11');
-    const centre = await Actor.as(s.t.app, 't_centre');
-    const lead = await Actor.as(s.t.app, 't_livelihood');
-    const trafficPost = await Actor.as(s.t.app, 't_post');
-    const lawPost = await Actor.as(s.t.app, 't_lawpost');
-    const community = await Actor.as(s.t.app, 't_staff1');
     const p = s.town.posts;
 
     // Collect: on her door-to-door visits the grid worker logs what the residents keep saying.
@@ -118,10 +114,10 @@ describe('story 4 — no bus near the estate: fifteen working days, one extensio
     const oldDueDay = beijingDay(due);
     const newDueDay = beijingDay(extendTo);
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      expect(await summary(await Actor.as(s.t.app, 't_centre'), s.town.town.id, today, oldDueDay)).toMatchObject({ due: 0, closed: 0, closureRate: null, extended: 1, overdueNow: 0 });
+      expect(await summary(await s.as('t_centre'), s.town.town.id, today, oldDueDay)).toMatchObject({ due: 0, closed: 0, closureRate: null, extended: 1, overdueNow: 0 });
     });
     await onDay(new Date(extendTo.getTime() + 60_000), async () => {
-      const later = await Actor.as(s.t.app, 't_centre');
+      const later = await s.as('t_centre');
       expect(await summary(later, s.town.town.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, extended: 1, overdueNow: 0 });
       expect(await handlerLine(later, s.town.town.id, 'post', p.publicService.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, extended: 1 });
       expect(await summary(later, s.town.c1.id, today, newDueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1 });

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Actor, type MatterOut } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary, useStoryTown } from './support.ts';
+import type { MatterOut } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, hoursBetween, onDay, steps, summary } from './support.ts';
 
 // Story 5: a shop breaks a promised gift; a citizen complains through the city app; market supervision
 // (joint-duty post) leads, the community assists; closed in 2 days; the citizen is satisfied.
 describe('story 5 — the broken gift promise, from the city app to a satisfied citizen', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [citizen, centre, market, community] = s.actors('t_resident21', 't_centre', 't_market', 't_staff2');
 
   it('is led by market supervision with the community, closed within two working days and rated satisfied', async () => {
-    const citizen = await Actor.as(s.t.app, 't_resident21');
-    const centre = await Actor.as(s.t.app, 't_centre');
-    const market = await Actor.as(s.t.app, 't_market');
-    const community = await Actor.as(s.t.app, 't_staff2');
     const marketId = s.town.departments.market.id;
 
     // Collect: 张伟 complains from his phone through the city's app; he is the reporter of record.
@@ -45,7 +43,7 @@ describe('story 5 — the broken gift promise, from the city app to a satisfied 
 
     // Feed back and evaluate: verified, the citizen is told in the app, he rates it satisfied.
     expect(await centre.step(id, 'verify', { passed: true, note: '电话回访，赠品已领取' })).toMatchObject({ status: 'feedback' });
-    const notices = await s.t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
+    const notices = await s.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
     expect(notices).toEqual([{ user_id: s.town.storyUsers.resident21, resident_id: s.town.residents.r21, kind: 'matter.feedback' }]);
     const closed = full(await citizen.step(id, 'rate', { satisfaction: 'satisfied', comment: '两天就解决了，点赞' }));
     expect(closed).toMatchObject({ status: 'closed', stage: 5, ownerNodeId: s.town.town.id, level: 'town', satisfaction: 'satisfied', closedOnTime: true });
@@ -86,7 +84,7 @@ describe('story 5 — the broken gift promise, from the city app to a satisfied 
     // On the due day: closed on time, 100 %.
     const dueDay = beijingDay(due);
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      const later = await Actor.as(s.t.app, 't_centre');
+      const later = await s.as('t_centre');
       for (const node of [s.town.c2, s.town.town]) {
         expect(await summary(later, node.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, closureRate: 1, onTimeRate: 1, satisfactionRate: 1 });
       }

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/app.ts';
-import { Actor, type MatterOut } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary, useStoryTown } from './support.ts';
+import type { MatterOut } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary } from './support.ts';
 
 // Story 6: a 200 m riverside path on the border of two districts is filthy and nobody owns it; the matter goes
 // up through the platform; the districts split the duty (one clean-up, the other daily upkeep).
 describe('story 6 — the riverside path nobody owns, taken up to the district', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [centre, district, cleanup, sanitation] = s.actors('t_centre', 't_dcentre', 't_cleanup', 't_sanitation');
 
   it('is escalated to the district, which owns it while the street still sees it, and splits the duty across the border', async () => {
-    const centre = await Actor.as(s.t.app, 't_centre');
-    const district = await Actor.as(s.t.app, 't_dcentre');
-    const cleanup = await Actor.as(s.t.app, 't_cleanup');
-    const sanitation = await Actor.as(s.t.app, 't_sanitation');
     const d = s.town.departments;
 
     // Collect: a citizen calls 12345; the street's centre records it at the street itself (no grid holds the path).
@@ -83,7 +81,7 @@ describe('story 6 — the riverside path nobody owns, taken up to the district',
     expect(detail.assignments.map((a) => a.status)).toEqual(['done', 'done']);
     // Each department sees it; another district's centre does not.
     expect((await sanitation.matter(id)).status).toBe('closed');
-    expectError(await (await Actor.as(s.t.app, 't_dcentre2')).raw('GET', `/api/matters/${id}`), 404, 'NOT_FOUND');
+    expectError(await (await s.as('t_dcentre2')).raw('GET', `/api/matters/${id}`), 404, 'NOT_FOUND');
 
     // Statistics afterwards, today: located at the street, owned at district level, escalated once.
     const today = beijingDay();
@@ -96,19 +94,19 @@ describe('story 6 — the riverside path nobody owns, taken up to the district',
     expect(await summary(centre, s.town.c1.id, today)).toMatchObject({ reported: { total: 0 }, escalated: 0, handled: 0 });
     // Each district's department is credited: 江北's read by its centre, 沙坪坝's by its own centre and by itself.
     expect(await handlerLine(district, s.town.district.id, 'department', d.cleanup.id, today)).toMatchObject({ handled: 1, closes: 1, overdueNow: 0 });
-    const dcentre2 = await Actor.as(s.t.app, 't_dcentre2');
+    const dcentre2 = await s.as('t_dcentre2');
     const sanitationLine = await handlerLine(dcentre2, s.town.district2.id, 'department', d.sanitation.id, today);
     expect(sanitationLine).toMatchObject({ handled: 1, closes: 1, overdueNow: 0 });
     expect(await handlerLine(sanitation, s.town.district2.id, 'department', d.sanitation.id, today)).toEqual(sanitationLine);
     // On the due day it counts as closed on time for the district, the street and both departments.
     const dueDay = beijingDay(due);
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      const later = await Actor.as(s.t.app, 't_dcentre');
+      const later = await s.as('t_dcentre');
       for (const nodeId of [s.town.district.id, s.town.town.id]) {
         expect(await summary(later, nodeId, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, escalated: 1 });
       }
       expect(await handlerLine(later, s.town.district.id, 'department', d.cleanup.id, today, dueDay)).toMatchObject({ due: 1, closedOnTime: 1 });
-      expect(await handlerLine(await Actor.as(s.t.app, 't_sanitation'), s.town.district2.id, 'department', d.sanitation.id, today, dueDay)).toMatchObject({ due: 1, closedOnTime: 1 });
+      expect(await handlerLine(await s.as('t_sanitation'), s.town.district2.id, 'department', d.sanitation.id, today, dueDay)).toMatchObject({ due: 1, closedOnTime: 1 });
     });
   });
 });

@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { login } from '../helpers/app.ts';
-import { PASSWORD } from '../helpers/factory.ts';
-import { Actor, type MatterOut, uploadPhoto } from '../helpers/matters.ts';
-import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary, useStoryTown } from './support.ts';
+import { type MatterOut, uploadPhoto } from '../helpers/matters.ts';
+import { useTestTown } from '../helpers/town.ts';
+import { beijingDay, dueAfter, expectDueNear, full, handlerLine, onDay, steps, summary } from './support.ts';
 
 // Story 11: a pool railing is loose; the grid, owners' committee and property company fix it; the photo goes
 // back to the group.
 describe('story 11 — the loose pool railing, fixed on the second try', () => {
-  const s = useStoryTown();
+  const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
+  const [resident, community, worker, owners, property] = s.actors('t_resident', 't_staff1', 't_worker11', 't_owners', 't_property');
 
   it('fails its first verification, is fixed with a result photo, and the resident rates it basically satisfied', async () => {
-    const resident = await Actor.as(s.t.app, 't_resident');
-    const community = await Actor.as(s.t.app, 't_staff1');
-    const worker = await Actor.as(s.t.app, 't_worker11');
-    const owners = await Actor.as(s.t.app, 't_owners');
-    const property = await Actor.as(s.t.app, 't_property');
     const d = s.town.departments;
 
     // Collect: 王建国 reports it from his phone with a photo.
-    const photo = await uploadPhoto(s.t.app, await login(s.t.app, 't_resident', PASSWORD));
+    const photo = await uploadPhoto(s.app, await s.login('t_resident'));
     const reported = full(await resident.ok<MatterOut>('POST', '/api/matters', {
       source: 'resident_report', channel: 'phone', location: { buildingId: s.town.building.id }, address: '花园小区泳池', photos: [photo],
       description: '小区泳池边的栏杆松了，晃得厉害，小孩扶着很危险',
@@ -56,14 +51,14 @@ describe('story 11 — the loose pool railing, fixed on the second try', () => {
     const failed = await community.step(id, 'verify', { passed: false, note: '复查栏杆仍有晃动，需更换膨胀螺栓' });
     expect(failed).toMatchObject({ status: 'handling', ownerNodeId: s.town.c1.id, counts: { verifyFailed: 1, reopened: 0 } });
     expect((await community.matter(id)).assignments.map((a) => [a.role, a.status])).toEqual([['lead', 'accepted'], ['assist', 'done'], ['assist', 'done']]);
-    expect(await s.t.deps.db.selectFrom('notices').select('id').where('matter_id', '=', id).execute()).toEqual([]);
+    expect(await s.deps.db.selectFrom('notices').select('id').where('matter_id', '=', id).execute()).toEqual([]);
 
     // Second try, with a result photo.
-    const result = await uploadPhoto(s.t.app, await login(s.t.app, 't_worker11', PASSWORD), photoBytes());
+    const result = await uploadPhoto(s.app, await s.login('t_worker11'), photoBytes());
     expect(await worker.step(id, 'handle', { note: '更换全部膨胀螺栓，栏杆已牢固', photos: [result] })).toMatchObject({ status: 'handled' });
     expect(await community.step(id, 'verify', { passed: true, note: '现场复查，栏杆牢固' })).toMatchObject({ status: 'feedback' });
     // The photo goes back to 王建国.
-    const notices = await s.t.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
+    const notices = await s.deps.db.selectFrom('notices').select(['user_id', 'resident_id', 'kind']).where('matter_id', '=', id).execute();
     expect(notices).toEqual([{ user_id: s.town.users.resident, resident_id: s.town.residents.r11, kind: 'matter.feedback' }]);
     const closed = full(await resident.step(id, 'rate', { satisfaction: 'basically', comment: '修好了，就是第一次没修牢' }));
     expect(closed).toMatchObject({ status: 'closed', ownerNodeId: s.town.c1.id, level: 'grid', satisfaction: 'basically', closedOnTime: true, counts: { verifyFailed: 1 } });
@@ -92,13 +87,13 @@ describe('story 11 — the loose pool railing, fixed on the second try', () => {
     expect(detail.photos).toEqual([{ hash: photo, stage: 'report', eventId: expect.any(Number) }, { hash: result, stage: 'result', eventId: expect.any(Number) }]);
     expect(detail.assignments.map((a) => a.status)).toEqual(['done', 'done', 'done']);
     // The public page shows the outcome with no names.
-    const pub = await s.t.app.inject({ method: 'GET', url: `/api/public/matters/${detail.code}` });
+    const pub = await s.app.inject({ method: 'GET', url: `/api/public/matters/${detail.code}` });
     expect(pub.json()).toMatchObject({ status: 'closed', result: '更换全部膨胀螺栓，栏杆已牢固', satisfaction: 'basically' });
     expect(pub.body).not.toContain('王建国');
 
     // Statistics afterwards, today: rework rate 1/2 (one failed verification over two handlings).
     const today = beijingDay();
-    const centre = await Actor.as(s.t.app, 't_centre');
+    const centre = await s.as('t_centre');
     for (const [reader, node] of [[worker, s.town.g11], [community, s.town.c1], [centre, s.town.town]] as const) {
       const s = await summary(reader, node.id, today);
       expect(s.reported).toMatchObject({ total: 1, bySource: { resident_report: 1 }, byLevel: { grid: 1 }, byStatus: { closed: 1 }, byCategory: [{ code: 'S08001', n: 1 }] });
@@ -109,7 +104,7 @@ describe('story 11 — the loose pool railing, fixed on the second try', () => {
     }
     const dueDay = beijingDay(due);
     await onDay(new Date(due.getTime() + 60_000), async () => {
-      expect(await summary(await Actor.as(s.t.app, 't_staff1'), s.town.g11.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, reworkRate: 0.5 });
+      expect(await summary(await s.as('t_staff1'), s.town.g11.id, today, dueDay)).toMatchObject({ due: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, reworkRate: 0.5 });
     });
   });
 });

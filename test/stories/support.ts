@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, expect, vi } from 'vitest';
-import { addDeadline, type DeadlineUnit, defaultCalendarConfig } from '../../src/core/calendar/calendar.ts';
+import { expect, vi } from 'vitest';
+import { addDeadline, defaultCalendarConfig } from '../../src/core/calendar/calendar.ts';
+import type { DeadlineUnit } from '../../src/core/vocabulary.ts';
 import { chinaCalendarOverrides } from '../../src/core/calendar/china-holidays.ts';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type StoryTown, seedStoryTown } from '../helpers/factory.ts';
-import { Actor, type MatterDetail, type MatterOut } from '../helpers/matters.ts';
+import type { Actor, MatterDetail, MatterOut } from '../helpers/matters.ts';
 
 /** What the stories share: the holiday calendar, Beijing days, the timeline and statistics readers. */
 export const calendar = defaultCalendarConfig(chinaCalendarOverrides());
@@ -62,9 +60,6 @@ export async function onDay<T>(at: Date, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A reader logged in at the current (maybe moved) clock. */
-export const reader = (app: FastifyInstance, username: string) => Actor.as(app, username);
-
 /** Hours between two ISO instants, as the statistics' average handling time counts them. */
 export const hoursBetween = (from: string | null, to: string | null) => (new Date(to ?? 0).getTime() - new Date(from ?? 0).getTime()) / 3600_000;
 
@@ -74,31 +69,3 @@ export type Matter = MatterOut & {
   reportedAt: string | null; registeredAt: string | null; dispatchedAt: string | null; handledAt: string | null; closedAt: string | null; ratedAt: string | null;
 };
 export const full = (m: MatterOut): Matter => m as Matter; // the step routes answer with the whole matter schema
-
-/**
- * Fails with `what` when `promise` does not settle within `ms`: a request that never answers (a lock held
- * forever) then fails its own step quickly instead of timing the whole story out.
- */
-export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One app over a fresh database with the story town per file, closed afterwards; tests read `s.t` and `s.town`. */
-export function useStoryTown(): { t: TestApp; town: StoryTown } {
-  // Filled in by beforeAll, which runs before any test reads it.
-  const s = {} as { t: TestApp; town: StoryTown };
-  beforeAll(async () => {
-    s.t = await createTestApp();
-    s.town = await seedStoryTown(s.t.deps);
-  });
-  afterAll(() => within(5_000, 'closing the test app', s.t.close()).catch(() => undefined));
-  return s;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDeadline, beijingDate, defaultCalendarConfig, isWorkingDay, shiftDeadline, workingTimeBetween } from './calendar.ts';
+import { beijingDay as beijingDate } from '../beijing.ts';
+import { addDeadline, defaultCalendarConfig, isWorkingDay, shiftDeadline, workingTimeBetween } from './calendar.ts';
 import { CHINA_CALENDAR_DAYS, chinaCalendarOverrides } from './china-holidays.ts';
 
 const cfg = defaultCalendarConfig(chinaCalendarOverrides());

@@ -16,9 +16,10 @@
  * A working day is Monday–Friday unless overridden: 'holiday' takes a weekday off, 'workday' makes a
  * weekend day worked (调休).
  */
+import { beijingDay, beijingMidnight, DAY_MS, HOUR_MS, MINUTE_MS } from '../beijing.ts';
+import type { DeadlineUnit } from '../vocabulary.ts';
 
 export type DayOverride = 'holiday' | 'workday';
-export type DeadlineUnit = 'natural_hours' | 'natural_days' | 'working_hours' | 'working_days';
 
 export interface CalendarConfig {
   timeZone: 'Asia/Shanghai';
@@ -32,10 +33,6 @@ export interface CalendarConfig {
   overrides: ReadonlyMap<string, DayOverride>;
 }
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 // Ten years without a working day means the calendar is broken; stop rather than loop forever.
 const MAX_DAYS_SCANNED = 3660;
 
@@ -71,19 +68,7 @@ function workingIntervals(cfg: CalendarConfig): Array<[number, number]> {
   ];
 }
 
-/** UTC ms of the Beijing midnight that begins the local day containing `ms`. */
-function localMidnight(ms: number): number {
-  return Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
-}
-
-/** The Beijing calendar date ('YYYY-MM-DD') of an instant. */
-export function beijingDate(instant: Date): string {
-  return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function dayKeyAt(midnightMs: number): string {
-  return new Date(midnightMs + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
+const dayKeyAt = (midnightMs: number): string => beijingDay(new Date(midnightMs));
 
 function checkDate(date: string): void {
   const ms = Date.parse(`${date}T00:00:00Z`);
@@ -112,7 +97,7 @@ function addWorkingMs(start: Date, ms: number, cfg: CalendarConfig): Date {
   const intervals = workingIntervals(cfg);
   let remaining = ms;
   let cursor = start.getTime();
-  let midnight = localMidnight(cursor);
+  let midnight = beijingMidnight(cursor);
   for (let i = 0; i < MAX_DAYS_SCANNED; i += 1, midnight += DAY_MS) {
     if (!isWorkingDay(dayKeyAt(midnight), cfg)) continue;
     for (const [from, to] of intervals) {
@@ -130,7 +115,7 @@ function addWorkingMs(start: Date, ms: number, cfg: CalendarConfig): Date {
 function addWorkingDays(start: Date, days: number, cfg: CalendarConfig): Date {
   const intervals = workingIntervals(cfg);
   const endOffset = intervals[intervals.length - 1]?.[1] ?? 0;
-  let midnight = localMidnight(start.getTime());
+  let midnight = beijingMidnight(start.getTime());
   if (days === 0 && isWorkingDay(dayKeyAt(midnight), cfg) && start.getTime() < midnight + endOffset) {
     return new Date(midnight + endOffset);
   }
@@ -165,7 +150,7 @@ export function workingTimeBetween(a: Date, b: Date, cfg: CalendarConfig): numbe
   if (to <= from) return 0;
   const intervals = workingIntervals(cfg);
   let total = 0;
-  for (let midnight = localMidnight(from); midnight < to; midnight += DAY_MS) {
+  for (let midnight = beijingMidnight(from); midnight < to; midnight += DAY_MS) {
     if (!isWorkingDay(dayKeyAt(midnight), cfg)) continue;
     for (const [start, end] of intervals) {
       const overlap = Math.min(to, midnight + end) - Math.max(from, midnight + start);

@@ -1,4 +1,4 @@
-import type { DeadlineUnit } from '../calendar/calendar.ts';
+import type { Catalogue, CategoryGroup, CategorySeed } from './types.ts';
 import { CITY_GROUPS } from './city-seed.ts';
 import { SOCIAL_GROUPS } from './social-seed.ts';
 
@@ -12,42 +12,7 @@ import { SOCIAL_GROUPS } from './social-seed.ts';
  * The data is a seed: admins edit the dictionary in the product, so everything here is a default.
  */
 
-export type Catalogue = 'city' | 'social';
-export type OwningLevel = 'grid' | 'community' | 'town' | 'district';
-/** 家事 household → grid, 共事 shared → community, 公事 public → street (town). */
-export type MatterScope = 'household' | 'shared' | 'public';
-export type Complexity = 'simple' | 'general' | 'complex';
-/** The four boards of a governance centre: 党的建设, 经济发展, 民生服务, 平安法治. */
-export type Board = 'party_building' | 'economy' | 'livelihood' | 'safety_law';
-export type JointDuty = 'police_station' | 'market_supervision' | 'judicial' | 'tax' | 'traffic_police' | 'fire' | 'health_centre';
-
-export interface CategorySeed {
-  code: string;
-  catalogue: Catalogue;
-  /** Chinese name of the major class, e.g. '市容环境'. */
-  major: string;
-  name: string;
-  defaultLevel: OwningLevel;
-  scope: MatterScope;
-  complexity: Complexity;
-  leadBoard: Board | null;
-  leadPost: string | null;
-  leadJointDuty: JointDuty | null;
-  assistJointDuty: readonly JointDuty[];
-  deadline: { amount: number; unit: DeadlineUnit };
-  urgent: boolean;
-  /** Phrases residents and grid workers use; matched by triage. */
-  keywords: readonly string[];
-}
-
-/** Fields shared by a major class, so the seed files state them once. */
-export type GroupDefaults = Pick<CategorySeed, 'catalogue' | 'major' | 'leadBoard' | 'leadPost' | 'leadJointDuty' | 'assistJointDuty'>;
-export type GroupItem = Pick<CategorySeed, 'code' | 'name' | 'defaultLevel' | 'scope' | 'complexity' | 'deadline' | 'keywords'> &
-  Partial<Pick<CategorySeed, 'urgent' | 'leadBoard' | 'leadPost' | 'leadJointDuty' | 'assistJointDuty'>>;
-export interface CategoryGroup {
-  defaults: GroupDefaults;
-  items: readonly GroupItem[];
-}
+export type { Catalogue, CategoryGroup, CategorySeed, GroupDefaults, GroupItem } from './types.ts';
 
 export function expandGroups(groups: readonly CategoryGroup[]): CategorySeed[] {
   return groups.flatMap((g) => g.items.map((item) => ({ ...g.defaults, urgent: false, ...item })));

@@ -1,4 +1,4 @@
-import type { CategoryGroup } from './catalogue.ts';
+import type { CategoryGroup } from './types.ts';
 
 /**
  * City-management types (城市管理). Majors 01–05 are components (部件: a broken thing), 06–10 events

@@ -1,4 +1,4 @@
-import type { CategoryGroup } from './catalogue.ts';
+import type { CategoryGroup } from './types.ts';
 
 /**
  * Social-governance types (社会治理), codes 'S' + major + subclass. Levels follow "家事不出网格，共事不出

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { MATTER_LEVELS, type MatterLevel, type MatterStatus, OPEN_STATUSES, WORKING_STATUSES } from '../vocabulary.ts';
 
 /**
  * The closed loop of a matter (事件): collect → assign → handle → feed back → evaluate.
@@ -6,16 +7,13 @@ import { AppError } from '../errors.ts';
  *   → feedback(反馈, verified and told to the reporter) → closed(结案); dissatisfaction or a failed
  * verification sends it back to handling; suspended(挂起) stops the clock; merged and rejected end it.
  */
-export const MATTER_STATUSES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'] as const;
-export type MatterStatus = (typeof MATTER_STATUSES)[number];
 
 export type MatterAction =
   | 'register' | 'reject' | 'dispatch' | 'accept' | 'return' | 'progress' | 'assist_accept' | 'assist_return' | 'assist_done' | 'handle'
   | 'verify_pass' | 'verify_fail' | 'rate_ok' | 'rate_bad' | 'close' | 'reopen' | 'suspend' | 'resume'
   | 'extend' | 'escalate' | 'merge' | 'reassign' | 'summon' | 'return_visit';
 
-const OPEN: readonly MatterStatus[] = ['registered', 'dispatched', 'handling', 'handled', 'feedback'];
-const WORKING: readonly MatterStatus[] = ['dispatched', 'handling'];
+const REGISTERED_OPEN = OPEN_STATUSES.filter((s) => s !== 'reported' && s !== 'suspended');
 
 /** For each action, the statuses it may start from. */
 const FROM: Record<MatterAction, readonly MatterStatus[]> = {
@@ -35,10 +33,10 @@ const FROM: Record<MatterAction, readonly MatterStatus[]> = {
   rate_bad: ['feedback'],
   close: ['feedback'],
   reopen: ['closed', 'feedback'],
-  suspend: WORKING,
+  suspend: WORKING_STATUSES,
   resume: ['suspended'],
-  extend: WORKING,
-  escalate: ['reported', ...OPEN],
+  extend: WORKING_STATUSES,
+  escalate: ['reported', ...REGISTERED_OPEN],
   merge: ['reported', 'registered'],
   reassign: ['dispatched', 'handling', 'registered'],
   summon: ['registered', 'dispatched', 'handling'],
@@ -88,7 +86,6 @@ export function nextStatus(status: MatterStatus, action: MatterAction, resumeTo?
   return TO[action] ?? status;
 }
 
-export const isOpen = (status: MatterStatus) => OPEN.includes(status) || status === 'reported' || status === 'suspended';
 
 /** The six public stages: 上报 → 立案 → 派遣 → 处置 → 反馈 → 结案. */
 export const PUBLIC_STAGES = ['上报', '立案', '派遣', '处置', '反馈', '结案'] as const;
@@ -99,5 +96,5 @@ export const publicStage = (status: MatterStatus) => STAGE_OF[status];
 
 /** Matter scope (家事/共事/公事) decides the level that owns it: grid, community, then the street. */
 export const LEVEL_OF_SCOPE = { household: 'grid', shared: 'community', public: 'town' } as const;
-export type MatterLevel = 'grid' | 'community' | 'town' | 'district';
-export const LEVEL_ORDER: readonly MatterLevel[] = ['grid', 'community', 'town', 'district'];
+/** Levels from the lowest up; a matter escalates to a later one. */
+export const LEVEL_ORDER: readonly MatterLevel[] = MATTER_LEVELS;

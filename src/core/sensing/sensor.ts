@@ -1,6 +1,7 @@
 import { extractHints } from './hints.ts';
 import { countEmoji, normalise, stripEmoji } from './normalise.ts';
 import type { Sensed, SensingDictionary, SensingPhraseRow, Sensor, UrgentKind } from './types.ts';
+import { URGENT_KINDS } from '../vocabulary.ts';
 
 /**
  * The sensor (信息快速感知): is a group message a request or a problem (actionable) or chatter, which
@@ -107,7 +108,6 @@ const BAD_STATE_WEIGHT = 0.4;
 const BAD_STATE_MAX = 2;
 const REPEATED = /第[几一二三四五六七八九十两\d]+[次回]|[几一二三四五六七八九十两\d](?:天|个月|个星期|周|年|个晚上)(?:了|咧|啦|都)/;
 
-const URGENT_KINDS: readonly UrgentKind[] = ['fraud', 'fire', 'flood', 'fight', 'missing', 'gas', 'injury'];
 const QUESTION = /[?？]|[吗么呢撒]$|[吗么呢撒][!！。.~]*$/;
 const LINK = /https?:\/\/|www\./;
 

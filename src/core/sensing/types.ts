@@ -1,6 +1,9 @@
-import type { SensingHints, UrgentKind } from '../../db/schema.ts';
+import type { UrgentKind } from '../vocabulary.ts';
 
-export type { SensingHints, UrgentKind };
+export type { UrgentKind };
+
+/** Where a message says the matter is: buildings (栋), units (单元), rooms and landmarks it names. */
+export interface SensingHints { buildings?: string[]; units?: string[]; rooms?: string[]; landmarks?: string[] }
 
 /** The sensing dictionary (感知词典): phrases per category, urgent kinds, chatter markers and landmarks. */
 export interface SensingDictionary {

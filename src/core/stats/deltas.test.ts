@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assigneeSubject, beijingDay, countDeltas, type MatterFacts, metricDeltas, type RollupChange, zeroCounters } from './deltas.ts';
+import { beijingDay } from '../beijing.ts';
+import { assigneeSubject, countDeltas, type MatterFacts, metricDeltas, type RollupChange, zeroCounters } from './deltas.ts';
 
 const base: MatterFacts = {
   status: 'handling', source: 'visit', categoryId: 7, level: 'grid', areaPath: '/1/2/',

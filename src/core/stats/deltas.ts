@@ -1,5 +1,6 @@
-import type { MatterAction, MatterLevel, MatterStatus } from '../matters/workflow.ts';
-import type { MatterSource } from '../../db/schema.ts';
+import type { MatterAction } from '../matters/workflow.ts';
+import type { MatterLevel, MatterSource, MatterStatus } from '../vocabulary.ts';
+import { beijingDay } from '../beijing.ts';
 
 /**
  * Rollup deltas: how one change to a matter moves the statistics tables. Pure, so that the same rules
@@ -35,11 +36,6 @@ export type Counters = Record<MetricCounter, number>;
 
 export interface CountDelta { nodeId: number; day: string; source: MatterSource; categoryId: number; level: MatterLevel; status: MatterStatus; n: number }
 export interface MetricDelta { subject: string; day: string; counters: Counters }
-
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The calendar day in Beijing (UTC+8, no daylight saving) as 'YYYY-MM-DD'. */
-export const beijingDay = (at: Date): string => new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 
 /** Node ids on a materialised path, root first. */
 export const pathIds = (path: string): number[] => path.split('/').filter(Boolean).map(Number);

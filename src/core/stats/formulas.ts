@@ -1,4 +1,4 @@
-import { beijingDay } from './deltas.ts';
+import { beijingDay } from '../beijing.ts';
 
 /**
  * The statistics formulas of docs/statistics.md, over totals summed from matter_metrics. A rate whose

@@ -1,4 +1,5 @@
-import type { Board, CategorySeed, Complexity, MatterScope, OwningLevel } from '../categories/catalogue.ts';
+import type { CategorySeed } from '../categories/types.ts';
+import type { BoardKind as Board, Complexity, MatterLevel as OwningLevel, MatterScope } from '../vocabulary.ts';
 
 /**
  * Triage suggestion (研判建议): which category a free-text report most likely belongs to, and the

@@ -1,21 +1,18 @@
-import { denied } from '../../core/errors.ts';
-import { type Actor, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Actor, RequestContext } from '../../core/scope.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
-/** Roles only an administrator above the node may grant; admins manage people inside their own subtree. */
-const MANAGERS: readonly Role[] = ['admin'];
+/**
+ * Roles an account may hold and still sign in with only a phone code. Staff accounts reach other people's
+ * data, so they keep their username and password: in demo SMS mode anyone who knows a number gets its code.
+ */
+const PHONE_ROLES: readonly Role[] = ['resident', 'volunteer', 'merchant'];
 
-export function assertMayManagePeopleAt(actor: Actor | null, nodePath: string): void {
-  if (!holdsOn(actor, MANAGERS, nodePath)) throw denied(actor, 'Only an administrator of this part of the tree may manage people and roles here.');
+/** The caller, who must be signed in (their own session, tokens and profile). */
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+  return ctx.actor;
 }
 
-/** Granting admin at the actor's own node is allowed (a colleague); above it is not, since the path check fails. */
-export function peopleScope(actor: Actor | null): string[] {
-  return prefixesFor(actor, MANAGERS);
-}
-
-export function assertMayReadAudit(actor: Actor | null): string[] {
-  const prefixes = prefixesFor(actor, MANAGERS);
-  if (prefixes.length === 0) throw denied(actor, 'Only administrators may read the audit trail.');
-  return prefixes;
-}
+/** Whether an account with these roles may sign in by phone code alone (no roles left: it comes back as a resident). */
+export const maySignInByPhone = (roles: readonly Role[]): boolean => roles.every((r) => PHONE_ROLES.includes(r));

@@ -1,4 +1,6 @@
+import { mask } from '../../core/pii.ts';
 import type { Actor } from '../../core/scope.ts';
+import { CODE_TTL_SECONDS, RESEND_SECONDS } from './phone-codes.ts';
 
 export function presentMe(actor: Actor) {
   return {
@@ -15,4 +17,10 @@ export const presentToken = (t: { id: number; name: string; created_at: Date; la
   name: t.name,
   createdAt: t.created_at.toISOString(),
   lastUsedAt: t.last_used_at ? t.last_used_at.toISOString() : null,
+});
+
+/** A sent sign-in code: the number masked, and the code itself only in demo SMS mode (no gateway to send it). */
+export const presentCodeSent = (sent: { phone: string; mode: 'webhook' | 'demo'; code: string }) => ({
+  phone: mask('phone', sent.phone), mode: sent.mode, expiresInSeconds: CODE_TTL_SECONDS, resendAfterSeconds: RESEND_SECONDS,
+  ...(sent.mode === 'demo' ? { demoCode: sent.code } : {}),
 });

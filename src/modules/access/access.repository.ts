@@ -1,11 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Assignment } from '../../core/scope.ts';
-import type { DB, Role } from '../../db/schema.ts';
+import type { DB, UsersTable } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 export const findUserByUsername = (db: Kysely<DB>, username: string) =>
   db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
 
 export const findUserById = (db: Kysely<DB>, id: number) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const insertUser = (db: Kysely<DB>, row: Pick<Insertable<UsersTable>, 'username' | 'display_name' | 'password_hash' | 'phone_hash' | 'phone_enc' | 'phone_masked'>) =>
+  db.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
 
 export async function loadAssignments(db: Kysely<DB>, userId: number): Promise<Assignment[]> {
   const rows = await db
@@ -30,6 +34,26 @@ export async function loadAssignments(db: Kysely<DB>, userId: number): Promise<A
     employment: r.employment,
   }));
 }
+
+export const updateUser = (db: Kysely<DB>, id: number, patch: { display_name?: string; status?: 'active' | 'disabled'; password_hash?: string }) =>
+  db.updateTable('users').set(patch).where('id', '=', id).execute();
+
+export const deleteSessionsOf = (db: Kysely<DB>, userId: number) => db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+
+/** The tree paths of every role a user holds or held (ended ones included). */
+export const assignmentPathsOf = (db: Kysely<DB>, userId: number) =>
+  db.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select('n.path').where('r.user_id', '=', userId).execute();
+
+/** The active role assignments of the users, in id order. */
+export const activeAssignmentsOf = (db: Kysely<DB>, userIds: number[]) =>
+  userIds.length === 0 ? Promise.resolve([]) : db.selectFrom('role_assignments').selectAll().where('user_id', 'in', userIds).where('ended_at', 'is', null).orderBy('id').execute();
+
+export const findActiveAssignment = (db: Kysely<DB>, userId: number, id: number) =>
+  db.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select(['r.id', 'r.role', 'n.path'])
+    .where('r.id', '=', id).where('r.user_id', '=', userId).where('r.ended_at', 'is', null).executeTakeFirst();
+
+export const findActiveGridChief = (db: Kysely<DB>, nodeId: number, slot: 'A' | 'B') =>
+  db.selectFrom('role_assignments').select('id').where('role', '=', 'grid_chief').where('node_id', '=', nodeId).where('ab_slot', '=', slot).where('ended_at', 'is', null).executeTakeFirst();
 
 export const insertSession = (db: Kysely<DB>, row: { id: string; userId: number; expiresAt: Date; ip: string; userAgent: string | null }) =>
   db.insertInto('sessions').values({ id: row.id, user_id: row.userId, expires_at: row.expiresAt, ip: row.ip, user_agent: row.userAgent }).execute();

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../../http/context.ts';
 import { presentMe, presentToken } from './access.presenter.ts';
 import { idParams, loginBody, meSchema, tokenBody, tokenSchema } from './access.schema.ts';
-import { type AccessService, requireActor } from './access.service.ts';
+import { requireActor } from './access.policy.ts';
+import type { AccessService } from './access.service.ts';
 
 export function accessRoutes(access: AccessService, secureCookies: boolean): FastifyPluginAsyncZod {
   return async (app) => {

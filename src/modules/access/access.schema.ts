@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from '../../core/vocabulary.ts';
 
-export const roleSchema = z.enum(['admin', 'centre_operator', 'board_lead', 'post_handler', 'department_handler', 'community_staff',
-  'grid_chief', 'grid_worker', 'building_head', 'unit_head', 'volunteer', 'mediator', 'merchant', 'resident']);
+export const roleSchema = z.enum(ROLES);
 
 export const assignmentSchema = z.object({
   id: z.number(),

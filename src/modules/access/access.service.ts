@@ -2,8 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { Actor, RequestContext } from '../../core/scope.ts';
 import { afterFailure, checkThrottle } from '../../core/throttle.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { requireActor } from './access.policy.ts';
 import * as repo from './access.repository.ts';
 import { verifyPassword } from './passwords.ts';
 
@@ -34,14 +37,21 @@ export class AccessService {
       if (next.lockedUntil) throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.ceil((next.lockedUntil.getTime() - now.getTime()) / 1000) });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    const token = newSecret();
-    const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3600_000);
-    await db.transaction().execute(async (trx) => {
+    const { token, expiresAt } = await db.transaction().execute(async (trx) => {
       await repo.clearThrottle(trx, key);
-      await repo.insertSession(trx, { id: sha256(token), userId: user.id, expiresAt, ip: ctx.ip, userAgent });
-      await appendAudit(trx, { ...ctx, actor: { userId: user.id, username: user.username, displayName: user.display_name, assignments: [], via: 'session' } }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
+      const session = await this.openSession(trx, user.id, ctx, userAgent, now);
+      await appendAudit(trx, { ...ctx, actor: selfActor(user.id, user.username, user.display_name) }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
+      return session;
     });
     return { token, expiresAt, actor: await this.actorFor(user.id, 'session') };
+  }
+
+  /** Starts a session for a user who has just proved who they are, inside the caller's transaction; the token goes in the cookie. */
+  async openSession(trx: Kysely<DB>, userId: number, ctx: RequestContext, userAgent: string | null, now: Date): Promise<{ token: string; expiresAt: Date }> {
+    const token = newSecret();
+    const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3600_000);
+    await repo.insertSession(trx, { id: sha256(token), userId, expiresAt, ip: ctx.ip, userAgent });
+    return { token, expiresAt };
   }
 
   async logout(sessionToken: string | undefined, ctx: RequestContext): Promise<void> {
@@ -100,7 +110,5 @@ export class AccessService {
   }
 }
 
-export function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
-  return ctx.actor;
-}
+/** Stand-in actor for audit records of a person who has just proved who they are (before their session resolves). */
+export const selfActor = (userId: number, username: string, displayName: string): Actor => ({ userId, username, displayName, assignments: [], via: 'session' });

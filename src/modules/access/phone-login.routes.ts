@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SESSION_COOKIE } from '../../http/context.ts';
-import { presentMe } from './access.presenter.ts';
+import { presentCodeSent, presentMe } from './access.presenter.ts';
 import { phoneCodeBody, phoneCodeSchema, phoneLoginSchema, phoneVerifyBody } from './phone-login.schema.ts';
 import type { PhoneLoginService } from './phone-login.service.ts';
 
@@ -15,7 +15,7 @@ export function phoneLoginRoutes(phone: PhoneLoginService, secureCookies: boolea
         description: 'Through the SMS gateway webhook; in demo SMS mode (no gateway configured) the code is returned as demoCode instead.',
         body: phoneCodeBody, response: { 200: phoneCodeSchema },
       },
-    }, async (req) => phone.sendCode(req.body.phone, req.ctx));
+    }, async (req) => presentCodeSent(await phone.sendCode(req.body.phone, req.ctx)));
 
     app.post('/api/auth/phone/verify', {
       schema: {

@@ -1,28 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, forbidden } from '../../core/errors.ts';
 import { mask, normalise } from '../../core/pii.ts';
-import type { Actor, RequestContext } from '../../core/scope.ts';
-import type { DB, Role } from '../../db/schema.ts';
+import type { RequestContext } from '../../core/scope.ts';
+import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { maySignInByPhone } from './access.policy.ts';
 import * as repo from './access.repository.ts';
-import type { AccessService } from './access.service.ts';
-import { CODE_TTL_SECONDS, CodeHasher, MAX_TRIES, RESEND_SECONDS, checkSend, codeState, newCode } from './phone-codes.ts';
+import * as phoneRepo from './phone-login.repository.ts';
+import { type AccessService, selfActor } from './access.service.ts';
+import { CODE_TTL_SECONDS, CodeHasher, MAX_TRIES, checkSend, codeState, newCode } from './phone-codes.ts';
 import { sendSms } from './sms.gateway.ts';
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 const HOUR_MS = 3600_000;
 const KEEP_CODES_MS = 24 * HOUR_MS;
-
-/**
- * Roles an account may hold and still sign in with only a phone code. Staff accounts reach other people's
- * data, so they keep their username and password: in demo SMS mode anyone who knows a number gets its code.
- */
-const PHONE_ROLES: readonly Role[] = ['resident', 'volunteer', 'merchant'];
-
-/** Stand-in actor for audit records of a person who has just proved their number. */
-const selfActor = (userId: number, username: string, displayName: string): Actor => ({ userId, username, displayName, assignments: [], via: 'session' });
 
 /**
  * Signing in with only a phone number (residents on /r): a six-digit code sent through the SMS gateway
@@ -46,10 +37,7 @@ export class PhoneLoginService {
     const phoneHash = vault.hash('phone', phone);
     const now = new Date();
     const since = new Date(now.getTime() - HOUR_MS);
-    const [phoneSends, ipSends] = await Promise.all([
-      db.selectFrom('phone_codes').select('created_at').where('phone_hash', '=', phoneHash).where('created_at', '>', since).execute(),
-      db.selectFrom('phone_codes').select('created_at').where('ip', '=', ctx.ip).where('created_at', '>', since).execute(),
-    ]);
+    const [phoneSends, ipSends] = await Promise.all([phoneRepo.codeSendsToPhone(db, phoneHash, since), phoneRepo.codeSendsFromIp(db, ctx.ip, since)]);
     const decision = checkSend(phoneSends.map((r) => r.created_at), ipSends.map((r) => r.created_at), now);
     if (!decision.allowed) {
       throw new AppError('RATE_LIMITED', `Wait ${decision.retryAfterSeconds} seconds before asking for another code.`, { retryAfterSeconds: decision.retryAfterSeconds, reason: decision.reason });
@@ -66,16 +54,11 @@ export class PhoneLoginService {
       }, now);
     }
     await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('phone_codes').where('created_at', '<', new Date(now.getTime() - KEEP_CODES_MS)).execute();
-      await trx.insertInto('phone_codes').values({
-        phone_hash: phoneHash, code_hash: this.#hasher.hash(phoneHash, code), ip: ctx.ip, created_at: now, expires_at: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
-      }).execute();
+      await phoneRepo.deleteCodesBefore(trx, new Date(now.getTime() - KEEP_CODES_MS));
+      await phoneRepo.insertCode(trx, { phoneHash, codeHash: this.#hasher.hash(phoneHash, code), ip: ctx.ip, createdAt: now, expiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000) });
       await appendAudit(trx, ctx, { action: 'auth.phone_code_sent', subjectType: 'phone', details: { phone: mask('phone', phone), mode: config.smsMode } });
     });
-    return {
-      phone: mask('phone', phone), mode: config.smsMode, expiresInSeconds: CODE_TTL_SECONDS, resendAfterSeconds: RESEND_SECONDS,
-      ...(config.smsMode === 'demo' ? { demoCode: code } : {}),
-    };
+    return { phone, mode: config.smsMode, code };
   }
 
   /** Checks the latest code of the number; on success finds or creates the account and starts a session. */
@@ -84,15 +67,14 @@ export class PhoneLoginService {
     const phone = normalise('phone', rawPhone);
     const phoneHash = vault.hash('phone', phone);
     const now = new Date();
-    const row = await db.selectFrom('phone_codes').selectAll().where('phone_hash', '=', phoneHash).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const row = await phoneRepo.latestCode(db, phoneHash);
     const state = codeState(row && { expiresAt: row.expires_at, attempts: row.attempts, usedAt: row.used_at }, now);
     if (!row || state === 'expired') throw new AppError('PHONE_CODE_EXPIRED');
     if (state === 'locked') throw new AppError('PHONE_CODE_LOCKED');
 
     if (!this.#hasher.matches(phoneHash, code, row.code_hash)) {
       const attempts = await db.transaction().execute(async (trx) => {
-        const counted = await trx.updateTable('phone_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-          .where('id', '=', row.id).where('attempts', '<', MAX_TRIES).returning('attempts').executeTakeFirst();
+        const counted = await phoneRepo.countWrongTry(trx, row.id, MAX_TRIES);
         await appendAudit(trx, ctx, { action: 'auth.phone_code_failed', subjectType: 'phone', details: { phone: mask('phone', phone), attempts: counted?.attempts ?? MAX_TRIES } });
         return counted?.attempts ?? MAX_TRIES;
       });
@@ -100,20 +82,16 @@ export class PhoneLoginService {
       throw new AppError('PHONE_CODE_INVALID', undefined, { triesLeft: MAX_TRIES - attempts });
     }
 
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * HOUR_MS);
-    const { userId, created } = await db.transaction().execute(async (trx) => {
+    const { userId, created, token, expiresAt } = await db.transaction().execute(async (trx) => {
       // Claimed once: two requests racing with the same code cannot both start a session.
-      const claimed = await trx.updateTable('phone_codes').set({ used_at: now })
-        .where('id', '=', row.id).where('used_at', 'is', null).where('attempts', '<', MAX_TRIES).where('expires_at', '>', now)
-        .returning('id').executeTakeFirst();
+      const claimed = await phoneRepo.claimCode(trx, row.id, now, MAX_TRIES);
       if (!claimed) throw new AppError('PHONE_CODE_EXPIRED');
       const user = await this.findOrCreate(trx, ctx, phone, phoneHash);
-      await repo.insertSession(trx, { id: sha256(token), userId: user.id, expiresAt, ip: ctx.ip, userAgent });
+      const session = await this.access.openSession(trx, user.id, ctx, userAgent, now);
       await appendAudit(trx, { ...ctx, actor: selfActor(user.id, user.username, user.displayName) }, {
         action: 'auth.login', subjectType: 'user', subjectId: user.id, details: { via: 'phone', phone: mask('phone', phone) },
       });
-      return { userId: user.id, created: user.created };
+      return { userId: user.id, created: user.created, ...session };
     });
     const actor = await this.access.resolve(token, undefined);
     if (!actor) throw new AppError('INTERNAL', `The new session of user ${userId} did not resolve.`);
@@ -122,13 +100,13 @@ export class PhoneLoginService {
 
   /** The account of a number: an existing resident-side account, or a new resident at the top of the tree. */
   private async findOrCreate(trx: Kysely<DB>, ctx: RequestContext, phone: string, phoneHash: string) {
-    const owners = await trx.selectFrom('users').select(['id', 'username', 'display_name', 'status']).where('phone_hash', '=', phoneHash).orderBy('id').execute();
+    const owners = await phoneRepo.usersWithPhone(trx, phoneHash);
     if (owners.length > 0) {
       const active = owners.filter((u) => u.status === 'active');
       if (active.length === 0) throw forbidden('This account is disabled; ask the community office.');
       for (const u of active) {
         const roles = (await repo.loadAssignments(trx, u.id)).map((a) => a.role);
-        if (!roles.every((r) => PHONE_ROLES.includes(r))) continue;
+        if (!maySignInByPhone(roles)) continue;
         // An account left with no role (all ended) comes back as a resident, so it can report again.
         if (roles.length === 0) await repo.insertAssignment(trx, u.id, { role: 'resident', nodeId: await this.residentNode(trx) });
         return { id: u.id, username: u.username, displayName: u.display_name, created: false };
@@ -140,9 +118,9 @@ export class PhoneLoginService {
     const username = await this.freeUsername(trx, phoneHash);
     const displayName = `居民${phone.slice(-4)}`;
     const nodeId = await this.residentNode(trx);
-    const { id } = await trx.insertInto('users').values({
+    const { id } = await repo.insertUser(trx, {
       username, display_name: displayName, password_hash: null, phone_hash: sealed.hash, phone_enc: sealed.enc, phone_masked: sealed.masked,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     await repo.insertAssignment(trx, id, { role: 'resident', nodeId });
     await appendAudit(trx, { ...ctx, actor: selfActor(id, username, displayName) }, {
       action: 'user.create', subjectType: 'user', subjectId: id, details: { username, roles: ['resident'], nodeId, via: 'phone' },
@@ -162,9 +140,9 @@ export class PhoneLoginService {
 
   /** Residents signing in by phone are placed at the town (when the tree holds one town) or at the root. */
   private async residentNode(trx: Kysely<DB>): Promise<number> {
-    const towns = await trx.selectFrom('nodes').select('id').where('level', '=', 'town').where('status', '=', 'active').orderBy('id').limit(2).execute();
+    const towns = await phoneRepo.activeTowns(trx);
     if (towns.length === 1 && towns[0]) return towns[0].id;
-    const root = await trx.selectFrom('nodes').select('id').where('parent_id', 'is', null).where('status', '=', 'active').orderBy('id').executeTakeFirst();
+    const root = await phoneRepo.activeRoot(trx);
     if (!root) throw new AppError('NOT_READY', 'The town is not set up yet: there is no place to register residents.');
     return root.id;
   }

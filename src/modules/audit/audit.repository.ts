@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RequestContext } from '../../core/scope.ts';
+import { type RequestContext, recordedUserId } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
 
 export interface AuditEntry {
@@ -14,8 +14,8 @@ export async function appendAudit(db: Kysely<DB>, ctx: RequestContext, entry: Au
   await db
     .insertInto('audit_log')
     .values({
-      // The system actor (id 0) has no users row; its records carry a null actor.
-      actor_user_id: ctx.actor?.userId || null,
+      // The system actor has no users row; its records carry a null actor.
+      actor_user_id: recordedUserId(ctx.actor),
       action: entry.action,
       subject_type: entry.subjectType,
       subject_id: entry.subjectId === undefined || entry.subjectId === null ? null : String(entry.subjectId),

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { addDeadline, type CalendarConfig, shiftDeadline } from '../../core/calendar/calendar.ts';
-import type { DB, DeadlineUnit } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
+import type { DeadlineUnit } from '../../core/vocabulary.ts';
+import * as repo from './calendar.repository.ts';
 
 /** Working hours of the governance centre; the holiday overrides come from the calendar_days table. */
 const WORKDAY = { workdayStart: '09:00', workdayEnd: '17:30' } as const;
 
 export async function loadCalendar(db: Kysely<DB>): Promise<CalendarConfig> {
-  const rows = await db.selectFrom('calendar_days').select(['day', 'kind']).execute();
+  const rows = await repo.allOverrides(db);
   return { timeZone: 'Asia/Shanghai', ...WORKDAY, overrides: new Map(rows.map((r) => [r.day, r.kind])) };
 }
 
@@ -18,6 +20,3 @@ export async function dueFrom(db: Kysely<DB>, start: Date, amount: number, unit:
 export async function shiftDue(db: Kysely<DB>, due: Date, pausedFrom: Date, pausedTo: Date, unit: DeadlineUnit): Promise<Date> {
   return shiftDeadline(due, pausedFrom, pausedTo, unit, await loadCalendar(db));
 }
-
-/** The day in Beijing time, YYYY-MM-DD, for codes and day buckets. */
-export const beijingDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);

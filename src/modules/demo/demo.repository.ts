@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 
 /** Inserts rows in chunks (PostgreSQL allows 65,535 parameters per statement) and returns the chosen columns in order. */
@@ -21,3 +21,35 @@ export async function insertMany<T extends 'buildings' | 'units' | 'households' 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
   return (await db.selectFrom('nodes').select('id').limit(1).executeTakeFirst()) === undefined;
 }
+
+// ---- what the demo year reads back from the town it replays on ----
+
+export const districtsAndGrids = (db: Kysely<DB>) => db.selectFrom('nodes').select(['id', 'parent_id', 'level']).where('level', 'in', ['district', 'grid']).orderBy('id').execute();
+
+/** The active roles the year acts through, with the account's username and the level of the role's node. */
+export const actingRoles = (db: Kysely<DB>) =>
+  db.selectFrom('role_assignments as ra').innerJoin('users as u', 'u.id', 'ra.user_id').innerJoin('nodes as n', 'n.id', 'ra.node_id')
+    .select(['u.username', 'ra.role', 'ra.node_id', 'n.level', 'ra.post_id', 'ra.department_id']).where('ra.ended_at', 'is', null)
+    .where('ra.role', 'in', ['admin', 'centre_operator', 'community_staff', 'grid_worker', 'post_handler', 'department_handler']).orderBy('u.id').execute();
+
+export const allBuildings = (db: Kysely<DB>) => db.selectFrom('buildings').select(['id', 'grid_id', 'name', 'lng', 'lat']).orderBy('id').execute();
+
+/** Every resident with their building and the username of their account, if they have one. */
+export const residentsWithAccounts = (db: Kysely<DB>) =>
+  db.selectFrom('residents as r').leftJoin('households as h', 'h.id', 'r.household_id').leftJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.id', 'r.grid_id', 'h.building_id', 'u.username']).orderBy('r.id').execute();
+
+export const allPosts = (db: Kysely<DB>) => db.selectFrom('posts').select(['id', 'name']).orderBy('id').execute();
+
+export const allDepartments = (db: Kysely<DB>) => db.selectFrom('departments').select(['id', 'name', 'joint_duty_type']).orderBy('id').execute();
+
+export const userByUsername = (db: Kysely<DB>, username: string) =>
+  db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', username).executeTakeFirstOrThrow();
+
+/** What decides who dispatches a matter: its level, owner and grid. */
+export const matterRouting = (db: Kysely<DB>, id: number) => db.selectFrom('matters').select(['level', 'owner_node_id', 'grid_id']).where('id', '=', id).executeTakeFirstOrThrow();
+
+export const matterStatus = async (db: Kysely<DB>, id: number) => (await db.selectFrom('matters').select('status').where('id', '=', id).executeTakeFirst())?.status;
+
+/** How many matters there are of each source and status. */
+export const matterTally = (db: Kysely<DB>) => db.selectFrom('matters').select(['source', 'status', sql<number>`count(*)::int`.as('n')]).groupBy(['source', 'status']).execute();

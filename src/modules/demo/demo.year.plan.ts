@@ -4,12 +4,10 @@ import { type CalendarConfig, defaultCalendarConfig, isWorkingDay } from '../../
 import { chinaCalendarOverrides } from '../../core/calendar/china-holidays.ts';
 import { CATEGORY_SEED, type CategorySeed } from '../../core/categories/catalogue.ts';
 import type { Rng } from '../../core/prng.ts';
-import type { MatterSource } from '../../db/schema.ts';
+import type { MatterSource } from '../../core/vocabulary.ts';
+import { BEIJING_OFFSET_MS, beijingDay, beijingMidnight, beijingMonth, beijingTimeOfDayMs, DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/beijing.ts';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const BEIJING = 8 * HOUR;
+const MIN = MINUTE_MS;
 
 /** Shares of the sources in a year of a Baqiao-like town (per cent). */
 export const SOURCE_SHARES: Record<MatterSource, number> = {
@@ -39,7 +37,7 @@ const PATROL_MAJORS = new Set(['01', '02', '03', '04', '06', '07', '08', '09', '
 const FLOODS = new Set(['10002', 'S09001', 'S09002', '10001']);
 
 export function pickCategory(rng: Rng, source: MatterSource, at: Date): CategorySeed {
-  const month = new Date(at.getTime() + BEIJING).getUTCMonth() + 1;
+  const month = beijingMonth(at);
   const weights = CATEGORY_SEED.map((c): [CategorySeed, number] => {
     const major = c.catalogue === 'city' ? c.code.slice(0, 2) : c.code.slice(0, 3);
     let w = CODE_WEIGHT[c.code] ?? MAJOR_WEIGHT[major] ?? 1;
@@ -61,24 +59,22 @@ export class Clock {
   private readonly cfg: CalendarConfig = defaultCalendarConfig(chinaCalendarOverrides());
 
   isWorking(t: Date): boolean {
-    const local = t.getTime() + BEIJING;
-    const minute = Math.floor((local % DAY) / MIN);
-    return isWorkingDay(new Date(local).toISOString().slice(0, 10), this.cfg) && WINDOWS.some(([a, b]) => minute >= a && minute < b);
+    const minute = Math.floor(beijingTimeOfDayMs(t) / MIN);
+    return isWorkingDay(beijingDay(t), this.cfg) && WINDOWS.some(([a, b]) => minute >= a && minute < b);
   }
 
   /** t itself inside working hours, else a few minutes after the next window opens. */
   snap(t: Date, rng: Rng): Date {
     if (this.isWorking(t)) return t;
-    const local = t.getTime() + BEIJING;
-    const midnight = local - (local % DAY);
-    const minute = (local - midnight) / MIN;
+    const midnight = beijingMidnight(t.getTime());
+    const minute = (t.getTime() - midnight) / MIN;
     for (let d = 0; d < 40; d++) {
-      const day = midnight + d * DAY;
-      if (!isWorkingDay(new Date(day).toISOString().slice(0, 10), this.cfg)) continue;
+      const day = midnight + d * DAY_MS;
+      if (!isWorkingDay(beijingDay(new Date(day)), this.cfg)) continue;
       const open = WINDOWS.find(([, b]) => d > 0 || minute < b);
       if (!open) continue;
       const start = d === 0 ? Math.max(open[0], minute) : open[0];
-      return new Date(day + (start + rng.int(3, 35)) * MIN - BEIJING);
+      return new Date(day + (start + rng.int(3, 35)) * MIN);
     }
     return t;
   }
@@ -105,16 +101,16 @@ export class Clock {
     const [from, to] = source === 'sensor' ? [0, 24] : source === 'hotline' ? [8, 20] : ['visit', 'patrol', 'inspection'].includes(source) ? [8.5, 17.5] : [7, 22.5];
     // Two readings of the hour averaged pull people's reports toward the middle of their day.
     const hour = from + ((rng.next() + rng.next()) / 2) * (to - from);
-    return new Date(dayStart + hour * HOUR - BEIJING);
+    return new Date(dayStart + hour * HOUR_MS - BEIJING_OFFSET_MS);
   }
 
   /** A day in the year before `end`, weekdays and working days more likely than weekends and holidays. */
   reportDay(rng: Rng, end: Date, staffOnly: boolean): number {
-    const endMidnight = end.getTime() + BEIJING - ((end.getTime() + BEIJING) % DAY);
+    const endMidnight = beijingMidnight(end.getTime());
     for (;;) {
-      const day = endMidnight - rng.int(0, 364) * DAY;
-      const working = isWorkingDay(new Date(day).toISOString().slice(0, 10), this.cfg);
-      if (rng.chance(working ? 1 : staffOnly ? 0.15 : 0.6)) return day - BEIJING;
+      const day = endMidnight - rng.int(0, 364) * DAY_MS;
+      const working = isWorkingDay(beijingDay(new Date(day)), this.cfg);
+      if (rng.chance(working ? 1 : staffOnly ? 0.15 : 0.6)) return day;
     }
   }
 }
@@ -147,7 +143,7 @@ export type Stage = (typeof STAGES)[number];
 
 /** Matters of the last three weeks often stop at some stage, so the console opens on live work. */
 export function drawStall(rng: Rng, at: Date, end: Date): Stage | null {
-  const age = (end.getTime() - at.getTime()) / DAY;
+  const age = (end.getTime() - at.getTime()) / DAY_MS;
   return age < 21 && rng.chance(0.55 * (1 - age / 21)) ? rng.pick(STAGES) : null;
 }
 

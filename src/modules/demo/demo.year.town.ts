@@ -3,8 +3,10 @@ import type { Kysely } from 'kysely';
 import type { CategorySeed } from '../../core/categories/catalogue.ts';
 import { DEPARTMENT_SPECS } from '../../core/demo/catalog.ts';
 import type { Rng } from '../../core/prng.ts';
-import type { Channel, DB, MatterLevel, MatterSource } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
+import type { Channel, MatterLevel, MatterSource } from '../../core/vocabulary.ts';
 import type { ReportInput } from '../matters/matters.service.ts';
+import * as repo from './demo.repository.ts';
 import { type Clock, describe, drawFate, drawStall, type Fate, pickCategory, sourceQuota, type Stage } from './demo.year.plan.ts';
 
 export interface Person { residentId: number; gridId: number; username: string | null; buildingId: number | null }
@@ -32,15 +34,7 @@ export class DemoTownModel {
   static async load(db: Kysely<DB>): Promise<DemoTownModel> {
     const town = new DemoTownModel();
     const [nodes, roles, buildings, residents, posts, departments] = await Promise.all([
-      db.selectFrom('nodes').select(['id', 'parent_id', 'level']).where('level', 'in', ['district', 'grid']).orderBy('id').execute(),
-      db.selectFrom('role_assignments as ra').innerJoin('users as u', 'u.id', 'ra.user_id').innerJoin('nodes as n', 'n.id', 'ra.node_id')
-        .select(['u.username', 'ra.role', 'ra.node_id', 'n.level', 'ra.post_id', 'ra.department_id']).where('ra.ended_at', 'is', null)
-        .where('ra.role', 'in', ['admin', 'centre_operator', 'community_staff', 'grid_worker', 'post_handler', 'department_handler']).orderBy('u.id').execute(),
-      db.selectFrom('buildings').select(['id', 'grid_id', 'name', 'lng', 'lat']).orderBy('id').execute(),
-      db.selectFrom('residents as r').leftJoin('households as h', 'h.id', 'r.household_id').leftJoin('users as u', 'u.id', 'r.user_id')
-        .select(['r.id', 'r.grid_id', 'h.building_id', 'u.username']).orderBy('r.id').execute(),
-      db.selectFrom('posts').select(['id', 'name']).orderBy('id').execute(),
-      db.selectFrom('departments').select(['id', 'name', 'joint_duty_type']).orderBy('id').execute(),
+      repo.districtsAndGrids(db), repo.actingRoles(db), repo.allBuildings(db), repo.residentsWithAccounts(db), repo.allPosts(db), repo.allDepartments(db),
     ]);
     const worker = new Map<number, string>();
     const postUser = new Map<number, string>();

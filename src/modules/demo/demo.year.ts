@@ -1,7 +1,7 @@
 // A year of matters for the demo town, replayed through the same services and deadline jobs as real use:
 // every step is taken by a real account of the right role at a simulated time (ctx.at), in time order.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { sql } from 'kysely';
+import * as repo from './demo.repository.ts';
 import { DEMO_SEED } from '../../core/demo/generate.ts';
 import { AppError } from '../../core/errors.ts';
 import { Rng, type SeedLike } from '../../core/prng.ts';
@@ -65,7 +65,7 @@ export async function loadDemoYear(deps: AppDeps, opts: DemoYearOptions = {}): P
   for (const p of plans) sim.agenda.push(p.at, life(sim, p));
   await sim.run(plans.length);
 
-  const rows = await deps.db.selectFrom('matters').select(['source', 'status', sql<number>`count(*)::int`.as('n')]).groupBy(['source', 'status']).execute();
+  const rows = await repo.matterTally(deps.db);
   const tally = (key: 'source' | 'status') => {
     const out: Record<string, number> = {};
     for (const r of rows) out[r[key]] = (out[r[key]] ?? 0) + r.n;
@@ -131,7 +131,7 @@ class Sim {
   async as<T>(username: string, at: Date, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
     let actor = this.actors.get(username);
     if (!actor) {
-      const u = await this.deps.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', username).executeTakeFirstOrThrow();
+      const u = await repo.userByUsername(this.deps.db, username);
       actor = { userId: u.id, username: u.username, displayName: u.display_name, assignments: await loadAssignments(this.deps.db, u.id), via: 'session' };
       this.actors.set(username, actor);
     }
@@ -141,14 +141,14 @@ class Sim {
 
   /** Who triages, dispatches, verifies and closes: community staff for grid and community matters, else the centre that owns it. */
   async dispatcher(id: number, p: Plan): Promise<string> {
-    const m = await this.deps.db.selectFrom('matters').select(['level', 'owner_node_id', 'grid_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const m = await repo.matterRouting(this.deps.db, id);
     if (m.owner_node_id === this.town.districtId) return this.town.districtAdmin;
     if ((m.level === 'grid' || m.level === 'community') && p.byCommunity) return this.town.communityStaff(this.town.grid(m.grid_id).communityId, p.staffPick);
     return p.centre;
   }
 
   async status(id: number): Promise<string | undefined> {
-    return (await this.deps.db.selectFrom('matters').select('status').where('id', '=', id).executeTakeFirst())?.status;
+    return repo.matterStatus(this.deps.db, id);
   }
 
   /** The jobs run exactly when a deadline's reminder or overdue mark falls due. */

@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { BOARD_KINDS, COMPLEXITIES, DEADLINE_UNITS, JOINT_DUTY_TYPES, MATTER_LEVELS, MATTER_SCOPES } from '../../core/vocabulary.ts';
 
-const jointDuty = z.enum(['police_station', 'market_supervision', 'judicial', 'tax', 'traffic_police', 'fire', 'health_centre']);
+const jointDuty = z.enum(JOINT_DUTY_TYPES);
 export const categoryBody = z.object({
   code: z.string().regex(/^(\d{5}|S\d{5})$/, 'a city type is 5 digits (2 major + 3 minor), a social type S + 5 digits'),
   catalogue: z.enum(['city', 'social']),
   major: z.string().trim().min(1).max(30),
   name: z.string().trim().min(1).max(40),
-  defaultLevel: z.enum(['grid', 'community', 'town', 'district']),
-  scope: z.enum(['household', 'shared', 'public']),
-  complexity: z.enum(['simple', 'general', 'complex']),
-  leadBoard: z.enum(['party_building', 'economy', 'livelihood', 'safety_law']).nullable().default(null),
+  defaultLevel: z.enum(MATTER_LEVELS),
+  scope: z.enum(MATTER_SCOPES),
+  complexity: z.enum(COMPLEXITIES),
+  leadBoard: z.enum(BOARD_KINDS).nullable().default(null),
   leadPost: z.string().trim().max(30).nullable().default(null),
   leadJointDuty: jointDuty.nullable().default(null),
   assistJointDuty: z.array(jointDuty).max(7).default([]),
-  deadline: z.object({ amount: z.number().int().min(1).max(365), unit: z.enum(['natural_hours', 'natural_days', 'working_hours', 'working_days']) }),
+  deadline: z.object({ amount: z.number().int().min(1).max(365), unit: z.enum(DEADLINE_UNITS) }),
   urgent: z.boolean().default(false),
   keywords: z.array(z.string().trim().min(2).max(20)).max(30).default([]),
 });

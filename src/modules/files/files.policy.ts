@@ -1,12 +1,37 @@
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../core/scope.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { type Actor, isSystem } from '../../core/scope.ts';
+import type { AssignmentRow, MatterRow } from '../../db/schema.ts';
+import { mayRead as mayReadMatter } from '../matters/matters.policy.ts';
+import { mayReadGrid as mayReadMessagesOfGrid } from '../online/online.policy.ts';
+import { mayReadVisits } from '../visits/visits.policy.ts';
 
 /** Any signed-in user may upload a photo: grid workers, handlers and residents all report with pictures. */
 export function assertMayUploadFile(actor: Actor | null): void {
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Log in to upload a photo.');
 }
 
-export function assertMayReadFile(actor: Actor | null, _hash: string): void {
-  // For now any signed-in user may read a photo by its hash; the matters module will narrow this to the people of the matter.
+/** Checked before the photo is looked up, so the anonymous learn nothing about which hashes exist. */
+export function assertSignedInToRead(actor: Actor | null): void {
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Log in to see this photo.');
+}
+
+/** Everything a photo is part of, as the read check needs it (public result photos go through /api/public/files). */
+export interface PhotoUses {
+  uploadedBy: number | null;
+  matters: { m: MatterRow; assignments: AssignmentRow[]; reporterUserIds: number[] }[];
+  visitGridPaths: string[];
+  messageGridPaths: string[];
+}
+
+/**
+ * A photo is seen by whoever may see something it belongs to — a matter, a visit, a group message — and by
+ * its uploader, who previews it before attaching it. Anyone else is told 404, so hashes reveal nothing.
+ */
+export function assertMayReadPhoto(actor: Actor | null, uses: PhotoUses): void {
+  const allowed = isSystem(actor)
+    || (actor !== null && uses.uploadedBy === actor.userId)
+    || uses.matters.some(({ m, assignments, reporterUserIds }) => mayReadMatter(actor, m, assignments, reporterUserIds))
+    || uses.visitGridPaths.some((path) => mayReadVisits(actor, path))
+    || uses.messageGridPaths.some((path) => mayReadMessagesOfGrid(actor, path));
+  if (!allowed) throw notFound('The file');
 }

@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors.ts';
-import type { AppDeps } from '../../deps.ts';
 import * as s from './files.schema.ts';
-import { FilesService, MAX_PHOTO_BYTES, tooLarge } from './files.service.ts';
+import { type FilesService, MAX_PHOTO_BYTES, tooLarge } from './files.service.ts';
 
 /** The content never changes under a hash, so browsers may keep it for a year without asking again. */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -21,8 +20,7 @@ async function readUpload(req: FastifyRequest): Promise<{ data: Buffer }> {
   }
 }
 
-export function filesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
-  const files = new FilesService(deps);
+export function filesRoutes(files: FilesService): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/files', {
       schema: {
@@ -37,7 +35,7 @@ export function filesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/api/files/:hash', {
-      schema: { tags: ['files'], summary: 'Read a photo by its SHA-256 hash; signed-in users', params: s.hashParams, produces: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'] },
+      schema: { tags: ['files'], summary: 'Read a photo by its SHA-256 hash: its uploader, and whoever may read the matter, visit or group message it belongs to (404 for anyone else)', params: s.hashParams, produces: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'] },
     }, async (req, reply) => {
       const file = await files.open(req.ctx, req.params.hash);
       return reply

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
+import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../core/errors.ts';
-import type { RequestContext } from '../../core/scope.ts';
+import { type RequestContext, recordedUserId } from '../../core/scope.ts';
+import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { assertMayReadFile, assertMayUploadFile } from './files.policy.ts';
+import { assertMayReadPhoto, assertMayUploadFile, assertSignedInToRead, type PhotoUses } from './files.policy.ts';
 import * as repo from './files.repository.ts';
 import { type PhotoMime, sniffPhoto } from './files.sniff.ts';
 import { FileStorage } from './files.storage.ts';
@@ -14,6 +16,16 @@ export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const HASH = /^[0-9a-f]{64}$/;
 
 export const isFileHash = (value: string) => HASH.test(value);
+
+/**
+ * The one check that photos (or other attachments) named in a body were uploaded first: every module that takes
+ * file hashes calls it inside its transaction, so a step never refers to content the server does not hold.
+ */
+export async function assertUploaded(db: Kysely<DB>, hashes: readonly string[], what: 'photos' | 'files' = 'photos'): Promise<void> {
+  const known = await repo.knownHashes(db, hashes);
+  const missing = hashes.filter((h) => !known.has(h));
+  if (missing.length) throw new AppError('VALIDATION_FAILED', `Upload the ${what} first (POST /api/files); unknown: ${missing.join(', ')}.`);
+}
 
 export interface StoredFile {
   hash: string;
@@ -63,8 +75,8 @@ export class FilesService {
     const created = await this.deps.db.transaction().execute(async (trx) => {
       const inserted = await repo.insertFile(trx, {
         hash, mime: sniffed.mime, size: data.length, width: sniffed.width, height: sniffed.height,
-        // The system actor (id 0) has no users row.
-        uploaded_by: ctx.actor?.userId || null,
+        // The system actor has no users row.
+        uploaded_by: recordedUserId(ctx.actor),
       });
       if (inserted) await appendAudit(trx, ctx, { action: 'file.upload', subjectType: 'file', subjectId: hash, details: { mime: sniffed.mime, size: data.length } });
       return inserted;
@@ -79,14 +91,32 @@ export class FilesService {
   }
 
   async open(ctx: RequestContext, hash: string): Promise<OpenedFile> {
-    assertMayReadFile(ctx.actor, hash);
+    assertSignedInToRead(ctx.actor);
     const row = isFileHash(hash) ? await repo.getFile(this.deps.db, hash) : undefined;
     if (!row) throw notFound('The file');
+    assertMayReadPhoto(ctx.actor, await photoUses(this.deps.db, hash, row.uploaded_by));
     const size = await this.storage.sizeOf(hash);
     // A row without its blob means the files folder was lost or not restored with the database.
     if (size === null) throw new Error(`file ${hash} is recorded but missing from ${this.deps.config.filesDir}`);
     return { mime: row.mime, size, stream: this.storage.read(hash) };
   }
+}
+
+/** Where the photo is used: its matters (with what their read check needs), visits and group messages. */
+async function photoUses(db: Kysely<DB>, hash: string, uploadedBy: number | null): Promise<PhotoUses> {
+  const [matters, visitPaths, messagePaths] = await Promise.all([repo.mattersWithPhoto(db, hash), repo.gridPathsOfVisitsWithPhoto(db, hash), repo.gridPathsOfMessagesWithPhoto(db, hash)]);
+  const ids = matters.map((m) => m.id);
+  const [assignments, reporters] = await Promise.all([repo.assignmentsOfMatters(db, ids), repo.reporterAccountsOfMatters(db, ids)]);
+  return {
+    uploadedBy,
+    matters: matters.map((m) => ({
+      m,
+      assignments: assignments.filter((a) => a.matter_id === m.id),
+      reporterUserIds: reporters.filter((r) => r.matter_id === m.id).flatMap((r) => [r.user_id, r.resident_user_id]).filter((id) => id !== null),
+    })),
+    visitGridPaths: visitPaths.map((v) => v.path),
+    messageGridPaths: messagePaths.map((v) => v.path),
+  };
 }
 
 export const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB; this one is larger.`);

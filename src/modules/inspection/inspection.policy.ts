@@ -1,6 +1,6 @@
 import { denied } from '../../core/errors.ts';
 import { type Actor, assignmentsWith, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Who may do what with inspection tasks (排查任务). The centre (and administrators) push and close tasks

@@ -31,12 +31,19 @@ export const presentPoint = (p: PointRow) => ({
   matterId: p.matter_id,
 });
 
-export function presentTask(t: TaskRow, urgent: boolean, progress: Progress, now: Date) {
+/** A task with its progress over the points the viewer may see. */
+export function presentTask({ task: t, progress: rows, now }: { task: TaskRow; progress: ProgressRow[]; now: Date }) {
+  const progress = tally(rows);
   return {
     id: t.id, nodeId: t.node_id, nodeName: t.node_name, title: t.title, description: t.description,
     category: t.category_code && t.category_name ? { code: t.category_code, name: t.category_name } : null,
-    urgent, dueAt: t.due_at.toISOString(), status: t.status, overdue: t.status === 'open' && t.due_at < now,
+    urgent: t.urgent, dueAt: t.due_at.toISOString(), status: t.status, overdue: t.status === 'open' && t.due_at < now,
     createdAt: t.created_at.toISOString(), createdBy: t.created_by !== null ? { id: t.created_by, name: t.created_by_name ?? '' } : null,
     progress,
   };
 }
+
+/** A task with the points the viewer may see. */
+export const presentTaskDetail = (v: { task: TaskRow; progress: ProgressRow[]; now: Date; points: PointRow[] }) => ({ ...presentTask(v), points: v.points.map(presentPoint) });
+
+export const presentCheck = (r: { point: PointRow; progress: ProgressRow[] }) => ({ point: presentPoint(r.point), progress: tally(r.progress) });

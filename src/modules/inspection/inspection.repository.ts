@@ -99,9 +99,3 @@ export const categoryCode = (db: Kysely<DB>, id: number) =>
 
 export const matterStatus = (db: Kysely<DB>, id: number) => db.selectFrom('matters').select('status').where('id', '=', id).executeTakeFirst();
 
-export async function knownFiles(db: Kysely<DB>, hashes: string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await db.selectFrom('files').select('hash').where('hash', 'in', hashes).execute();
-  return new Set(rows.map((r) => r.hash));
-}
-

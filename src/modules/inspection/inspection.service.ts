@@ -3,21 +3,21 @@ import type { z } from 'zod';
 import { decodeCursor, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { GridLocator } from '../../core/geo/locator.ts';
-import { nowOf, type RequestContext } from '../../core/scope.ts';
+import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
+import { isFinished } from '../../core/vocabulary.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { assertUploaded } from '../files/files.service.ts';
 import type { MattersService, ReportInput } from '../matters/matters.service.ts';
 import type { GridLocatorCache } from '../structure/locator.cache.ts';
 import { assertMayCheck, assertMayList, assertMayManage, myGridPrefixes, readPrefixes } from './inspection.policy.ts';
-import { presentPoint, presentTask, tally } from './inspection.presenter.ts';
+import { tally } from './inspection.presenter.ts';
 import * as repo from './inspection.repository.ts';
 import type { checkBody, createBody, listQuery } from './inspection.schema.ts';
 
 type CreateInput = z.infer<typeof createBody>;
 type CheckInput = z.infer<typeof checkBody>;
-/** Matter statuses after which a new abnormal finding needs a new matter. */
-const FINISHED = ['closed', 'merged', 'rejected'];
 const TASK_LEVELS = ['district', 'town', 'community'];
 
 /** Inspection tasks (排查任务): the centre pushes points to grids, the grids check them, abnormal points become matters. */
@@ -41,7 +41,7 @@ export class InspectionService {
 
       const task = await repo.insertTask(trx, {
         node_id: node.id, title: input.title, description: input.description, category_id: category?.id ?? null,
-        due_at: input.dueAt, created_by: ctx.actor?.userId || null, created_at: now, urgent: input.urgent,
+        due_at: input.dueAt, created_by: recordedUserId(ctx.actor), created_at: now, urgent: input.urgent,
       });
       await repo.insertPoints(trx, input.points.map((p) => ({
         task_id: task.id, grid_id: p.gridId, grid_path: grids.get(p.gridId) ?? '', name: p.name, lng: p.lng ?? null, lat: p.lat ?? null,
@@ -87,7 +87,7 @@ export class InspectionService {
     const scope = { prefixes, under };
     const rows = await repo.listTasks(this.deps.db, { ...scope, status: q.status, beforeId, limit: q.limit, order: 'recent' });
     const { items, nextCursor } = page(rows, q.limit, (t) => [t.id]);
-    return { items: await this.summaries(this.deps.db, ctx, items, scope), nextCursor };
+    return { items: await this.views(this.deps.db, ctx, items, scope), nextCursor };
   }
 
   /** Open tasks with points in the grids I work in, each with those points. */
@@ -97,9 +97,9 @@ export class InspectionService {
     if (prefixes.length === 0) return { items: [] };
     const { db } = this.deps;
     const tasks = (await repo.listTasks(db, { prefixes, status: 'open', limit: 200, order: 'due' })).slice(0, 200);
-    const summaries = await this.summaries(db, ctx, tasks, { prefixes });
+    const views = await this.views(db, ctx, tasks, { prefixes });
     const points = await repo.listPoints(db, tasks.map((t) => t.id), { prefixes });
-    return { items: summaries.map((s) => ({ ...s, points: points.filter((p) => p.task_id === s.id).map(presentPoint) })) };
+    return { items: views.map((v) => ({ ...v, points: points.filter((p) => p.task_id === v.task.id) })) };
   }
 
   async detail(ctx: RequestContext, id: number) {
@@ -118,21 +118,18 @@ export class InspectionService {
       if (!point) throw notFound(`Point ${pointId} of inspection task ${id}`);
       const role = assertMayCheck(ctx.actor, point.grid_path);
       if (task.status === 'closed') throw new AppError('CONFLICT', `Inspection task ${id} is closed; its points can no longer be checked.`);
-      const known = await repo.knownFiles(trx, input.photos);
-      const missing = input.photos.filter((h) => !known.has(h));
-      if (missing.length) throw new AppError('VALIDATION_FAILED', `Upload the photos first (POST /api/files); unknown: ${missing.join(', ')}.`);
+      await assertUploaded(trx, input.photos);
 
-      // An abnormal point raises a matter unless the matter it raised before is still being worked on.
+      // An abnormal point raises a matter unless the matter it raised before is still open (not finished).
       const current = point.matter_id ? await repo.matterStatus(trx, point.matter_id) : undefined;
-      const raise = input.state === 'abnormal' && (!current || FINISHED.includes(current.status));
+      const raise = input.state === 'abnormal' && (!current || isFinished(current.status));
       const matterId = raise ? (await this.raiseMatter(trx, ctx, task, point, input)).id : point.matter_id;
-      await repo.updatePoint(trx, point.id, { status: input.state, note: input.note ?? null, checked_at: nowOf(ctx), checked_by: ctx.actor?.userId || null, matter_id: matterId });
+      await repo.updatePoint(trx, point.id, { status: input.state, note: input.note ?? null, checked_at: nowOf(ctx), checked_by: recordedUserId(ctx.actor), matter_id: matterId });
       await appendAudit(trx, ctx, {
         action: 'inspection.check', subjectType: 'inspection_point', subjectId: point.id,
         details: { taskId: id, role, from: point.status, to: input.state, note: input.note ?? null, photos: input.photos, matterId, matterCreated: raise },
       });
-      const progress = tally(await repo.progressRows(trx, [id], { prefixes: readPrefixes(ctx.actor) }));
-      return { point: presentPoint(await repo.getPoint(trx, point.id)), progress };
+      return { point: await repo.getPoint(trx, point.id), progress: await repo.progressRows(trx, [id], { prefixes: readPrefixes(ctx.actor) }) };
     });
   }
 
@@ -142,7 +139,7 @@ export class InspectionService {
       if (!task) throw notFound(`Inspection task ${id}`);
       assertMayManage(ctx.actor, task.node_path);
       if (task.status === 'closed') throw new AppError('CONFLICT', `Inspection task ${id} is already closed.`);
-      await repo.closeTask(trx, id, ctx.actor?.userId || null, nowOf(ctx));
+      await repo.closeTask(trx, id, recordedUserId(ctx.actor), nowOf(ctx));
       const scope = { prefixes: [task.node_path] };
       // Pending points stay pending: the record says how much was left unchecked at closing.
       const { totals } = tally(await repo.progressRows(trx, [id], scope));
@@ -178,19 +175,21 @@ export class InspectionService {
     const task = await repo.getTask(db, id);
     const points = task ? await repo.listPoints(db, [id], scope) : [];
     if (!task || points.length === 0) throw notFound(`Inspection task ${id}`);
-    const [summary] = await this.summaries(db, ctx, [task], scope);
-    if (!summary) throw notFound(`Inspection task ${id}`);
-    return { ...summary, points: points.map(presentPoint) };
+    const [view] = await this.views(db, ctx, [task], scope);
+    if (!view) throw notFound(`Inspection task ${id}`);
+    return { ...view, points };
   }
 
-  private async summaries(db: Kysely<DB>, ctx: RequestContext, tasks: repo.TaskRow[], scope: { prefixes: string[]; under?: string }) {
+  /** Each task with the progress rows of the points in scope, and the time its overdue mark is judged at. */
+  private async views(db: Kysely<DB>, ctx: RequestContext, tasks: repo.TaskRow[], scope: { prefixes: string[]; under?: string }): Promise<TaskView[]> {
     const ids = tasks.map((t) => t.id);
     // One after the other: inside a transaction both would share its single connection anyway.
     const rows = await repo.progressRows(db, ids, scope);
     const now = nowOf(ctx);
-    return tasks.map((t) => presentTask(t, t.urgent, tally(rows.filter((r) => r.task_id === t.id)), now));
+    return tasks.map((task) => ({ task, progress: rows.filter((r) => r.task_id === task.id), now }));
   }
 }
 
 type PointPlace = { grid_id: number; lng: number | null; lat: number | null };
+export interface TaskView { task: repo.TaskRow; progress: repo.ProgressRow[]; now: Date }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { DB, JobsTable } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { claimDue, type Job, lockOwned, markDone, markFailedRun } from './jobs.repository.ts';
 
-export type Job = Selectable<JobsTable>;
+export type { Job } from './jobs.repository.ts';
 export type JobHandler = (trx: Kysely<DB>, job: Job, now: Date) => Promise<void>;
 /**
  * A job with slow work outside the database (an HTTP call): `outside` runs right after the claim, holding no
@@ -43,16 +44,9 @@ export class JobRunner {
     }
   }
 
-  private async claim(now: Date): Promise<Job[]> {
+  private claim(now: Date): Promise<Job[]> {
     const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
-    const { rows } = await sql<Job>`
-      update jobs set status = 'running', locked_by = ${this.workerId}, locked_until = ${lease}, attempts = attempts + 1
-       where id in (select id from jobs
-                     where (status = 'pending' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
-                     order by run_at, id limit ${this.options.batch ?? 20}
-                     for update skip locked)
-       returning *`.execute(this.db);
-    return rows;
+    return claimDue(this.db, this.workerId, now, lease, this.options.batch ?? 20);
   }
 
   private async runOne(job: Job, now: Date): Promise<boolean> {
@@ -61,21 +55,20 @@ export class JobRunner {
       const handler = typeof registered === 'object' ? await registered.outside(job, now) : registered;
       return await this.db.transaction().execute(async (trx) => {
         // Still ours? Another copy may have taken over after our lease ran out.
-        const mine = await trx.selectFrom('jobs').select('id').where('id', '=', job.id).where('locked_by', '=', this.workerId).where('status', '=', 'running').forUpdate().executeTakeFirst();
-        if (!mine) return false;
+        if (!(await lockOwned(trx, job.id, this.workerId))) return false;
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
         await handler(trx, job, now);
-        await trx.updateTable('jobs').set({ status: 'done', done_at: new Date(), locked_by: null, locked_until: null }).where('id', '=', job.id).execute();
+        await markDone(trx, job.id, new Date());
         return true;
       });
     } catch (err) {
       const failed = job.attempts >= (this.options.maxAttempts ?? 5);
       this.options.log?.(`job ${job.id} (${job.kind}) failed${failed ? ' for good' : ''}`, err);
       // Back off 30 s, 1 min, 2 min, … before trying again.
-      await this.db.updateTable('jobs').set({
-        status: failed ? 'failed' : 'pending', locked_by: null, locked_until: null, last_error: String(err instanceof Error ? err.message : err).slice(0, 1000),
-        run_at: new Date(now.getTime() + 30_000 * 2 ** Math.max(0, job.attempts - 1)),
-      }).where('id', '=', job.id).execute();
+      await markFailedRun(this.db, job.id, {
+        status: failed ? 'failed' : 'pending', lastError: String(err instanceof Error ? err.message : err).slice(0, 1000),
+        runAt: new Date(now.getTime() + 30_000 * 2 ** Math.max(0, job.attempts - 1)),
+      });
       return false;
     }
   }

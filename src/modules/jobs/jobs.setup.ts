@@ -1,10 +1,10 @@
 import type { AppDeps } from '../../deps.ts';
 import { deadlineHandlers } from '../matters/deadline.jobs.ts';
 import { DispatchService } from '../matters/dispatch.service.ts';
-import { outboundHandlers } from '../outbound/outbound.jobs.ts';
+import { outboundJobs } from '../outbound/outbound.module.ts';
 import { JobRunner, type RunnerOptions } from './jobs.runner.ts';
 
 /** The job runner with every module's handlers; each app copy runs one. */
 export function createJobRunner(deps: AppDeps, options: RunnerOptions = {}): JobRunner {
-  return new JobRunner(deps.db, { ...deadlineHandlers(new DispatchService(deps)), ...outboundHandlers(deps) }, options);
+  return new JobRunner(deps.db, { ...deadlineHandlers(new DispatchService(deps)), ...outboundJobs(deps) }, options);
 }

@@ -2,15 +2,16 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { AppError, notFound } from '../../core/errors.ts';
 import { LEVEL_ORDER } from '../../core/matters/workflow.ts';
-import { type RequestContext, nowOf } from '../../core/scope.ts';
-import type { AssignmentRow, DB, MatterLevel } from '../../db/schema.ts';
+import { isSystem, nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
+import type { AssignmentRow, CategoryRow, DB } from '../../db/schema.ts';
+import type { MatterLevel } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import { dueFrom } from '../calendar/calendar.service.ts';
 import { cancelDeadlines, scheduleDeadlines } from './deadlines.ts';
 import { assertActsFor, assertMayDispatch } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
 import type { dispatchBody, escalateBody, summonBody } from './matters.schema.ts';
-import { applyStep, type LoadedMatter, loadForUpdate } from './matters.step.ts';
+import { applyStep, type LoadedMatter, lockedStep, visibleMatter } from './matters.step.ts';
 
 type Target = z.infer<typeof dispatchBody>['lead'];
 
@@ -18,12 +19,8 @@ type Target = z.infer<typeof dispatchBody>['lead'];
 export class DispatchService {
   constructor(private readonly deps: AppDeps) {}
 
-  private run<T>(ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<T>) {
-    return this.deps.db.transaction().execute(async (trx) => fn(trx, await loadForUpdate(trx, ctx, id)));
-  }
-
   dispatch(ctx: RequestContext, id: number, body: z.infer<typeof dispatchBody>) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'dispatch', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'dispatch', 'web', async () => {
       const role = assertMayDispatch(ctx.actor, loaded.m);
       const due = await this.dueFor(trx, ctx, loaded, body.dueAt);
       return {
@@ -40,7 +37,7 @@ export class DispatchService {
 
   /** Replaces the lead (and the assists given); the previous ones are cancelled, kept in the record; the new lead must accept. */
   reassign(ctx: RequestContext, id: number, body: z.infer<typeof dispatchBody>) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'reassign', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'reassign', 'web', async () => {
       const role = assertMayDispatch(ctx.actor, loaded.m);
       const due = await this.dueFor(trx, ctx, loaded, body.dueAt);
       return {
@@ -58,7 +55,7 @@ export class DispatchService {
 
   /** 街道吹哨、部门报到: departments are summoned to the matter as assists. */
   summon(ctx: RequestContext, id: number, body: z.infer<typeof summonBody>) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'summon', 'web', async () => ({
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'summon', 'web', async () => ({
       role: assertMayDispatch(ctx.actor, loaded.m), note: body.note ?? null, details: { summoned: body.departments },
       after: async (t, m) => {
         for (const d of body.departments) await this.assign(t, ctx, m.id, d, 'assist', m.due_at, true);
@@ -67,7 +64,7 @@ export class DispatchService {
   }
 
   accept(ctx: RequestContext, id: number) {
-    return this.run(ctx, id, async (trx, loaded) => {
+    return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const mine = this.myAssignment(ctx, loaded, ['pending']);
       if (mine.a.role === 'assist') return this.assistStep(trx, ctx, loaded, mine, 'accept', null);
       return applyStep(trx, ctx, loaded, 'accept', 'web', async () => ({
@@ -79,7 +76,7 @@ export class DispatchService {
 
   /** Returning needs a reason; a returned lead sends the matter back to the centre for a new dispatch. */
   returnMatter(ctx: RequestContext, id: number, reason: string) {
-    return this.run(ctx, id, async (trx, loaded) => {
+    return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const mine = this.myAssignment(ctx, loaded, ['pending', 'accepted']);
       if (mine.a.role === 'assist') return this.assistStep(trx, ctx, loaded, mine, 'return', reason);
       return applyStep(trx, ctx, loaded, 'return', 'web', async () => ({
@@ -93,7 +90,7 @@ export class DispatchService {
   }
 
   assistDone(ctx: RequestContext, id: number, note: string, photos: string[]) {
-    return this.run(ctx, id, async (trx, loaded) => {
+    return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const mine = this.myAssignment(ctx, loaded, ['pending', 'accepted']);
       if (mine.a.role !== 'assist') throw new AppError('INVALID_TRANSITION', 'The lead marks the whole matter handled instead.');
       return this.assistStep(trx, ctx, loaded, mine, 'done', note, photos);
@@ -102,16 +99,17 @@ export class DispatchService {
 
   /** Escalates one level up, or across to another town or district whose centre then owns it. */
   escalate(ctx: RequestContext, id: number, body: z.infer<typeof escalateBody>) {
-    return this.run(ctx, id, (trx, loaded) => this.escalateIn(trx, ctx, loaded, body.toNodeId, body.reason, 'web'));
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => this.escalateIn(trx, ctx, loaded, body.toNodeId, body.reason, 'web'));
   }
 
   async escalateIn(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, toNodeId: number | undefined, reason: string, channel: 'web' | 'system') {
     return applyStep(trx, ctx, loaded, 'escalate', channel, async () => {
-      const role = ctx.actor?.userId === 0 ? 'system' : assertMayDispatch(ctx.actor, loaded.m);
-      const owner = await trx.selectFrom('nodes').select(['id', 'path', 'level', 'parent_id']).where('id', '=', loaded.m.owner_node_id).executeTakeFirstOrThrow();
+      const role = isSystem(ctx.actor) ? 'system' : assertMayDispatch(ctx.actor, loaded.m);
+      const owner = await repo.getNode(trx, loaded.m.owner_node_id);
+      if (!owner) throw notFound(`Node ${loaded.m.owner_node_id}`);
       const targetId = toNodeId ?? owner.parent_id;
       if (!targetId) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned at the top of the tree; escalate it across to another district instead.');
-      const target = await trx.selectFrom('nodes').select(['id', 'path', 'level', 'status']).where('id', '=', targetId).executeTakeFirst();
+      const target = await repo.getNode(trx, targetId);
       if (!target || target.status === 'retired') throw notFound(`Node ${targetId}`);
       if (target.level !== 'town' && target.level !== 'district' && target.level !== 'community') throw new AppError('INVALID_HIERARCHY', 'A matter escalates to a community, town or district centre.');
       if (target.id === owner.id) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned there.');
@@ -146,44 +144,50 @@ export class DispatchService {
     throw new AppError('INVALID_TRANSITION', 'There is no open assignment on this matter for you.');
   }
 
+  /**
+   * The due time a dispatch made now would get, for the dispatch dialog: the category's deadline (the matter's,
+   * or another one being considered in triage) counted from now over the holiday calendar, as dispatch() does.
+   */
+  async duePreview(ctx: RequestContext, id: number, categoryCode?: string) {
+    const { m } = await visibleMatter(this.deps.db, ctx, id);
+    const category = categoryCode ? await repo.categoryByCode(this.deps.db, categoryCode) : m.category_id ? await repo.getCategory(this.deps.db, m.category_id) : undefined;
+    if (categoryCode && !category) throw notFound(`Category ${categoryCode}`);
+    if (!category) throw new AppError('VALIDATION_FAILED', 'The matter has no category yet; register it with one (or pass categoryCode).');
+    return { due: await deadlineOf(this.deps.db, ctx, category), category };
+  }
+
   private async dueFor(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, override?: string) {
     if (override) {
       const due = new Date(override);
       if (due.getTime() <= nowOf(ctx).getTime()) throw new AppError('VALIDATION_FAILED', 'The due time must be in the future.');
       return due;
     }
-    const category = loaded.m.category_id ? await trx.selectFrom('categories').select(['deadline_amount', 'deadline_unit']).where('id', '=', loaded.m.category_id).executeTakeFirst() : undefined;
+    const category = loaded.m.category_id ? await repo.getCategory(trx, loaded.m.category_id) : undefined;
     if (!category) throw new AppError('VALIDATION_FAILED', 'Register the matter with a category (or give dueAt) before dispatching it.');
-    return dueFrom(trx, nowOf(ctx), category.deadline_amount, category.deadline_unit);
+    return deadlineOf(trx, ctx, category);
   }
 
   private async assign(trx: Kysely<DB>, ctx: RequestContext, matterId: number, target: Target, role: 'lead' | 'assist', due: Date | null, summoned: boolean) {
     const resolved = await resolveTarget(trx, target);
     await repo.insertAssignment(trx, {
       matter_id: matterId, role, target_kind: target.kind, target_id: target.id, target_name: resolved.name, node_id: resolved.nodeId,
-      status: 'pending', summoned, due_at: due, created_by: ctx.actor?.userId || null, created_at: nowOf(ctx),
+      status: 'pending', summoned, due_at: due, created_by: recordedUserId(ctx.actor), created_at: nowOf(ctx),
     });
   }
 }
 
+/** A category's deadline counted from now (the step's time) over the holiday calendar. */
+const deadlineOf = (db: Kysely<DB>, ctx: RequestContext, c: Pick<CategoryRow, 'deadline_amount' | 'deadline_unit'>) => dueFrom(db, nowOf(ctx), c.deadline_amount, c.deadline_unit);
+
 /** A dispatch target's display name and the tree node whose scope it serves. */
 export async function resolveTarget(db: Kysely<DB>, t: Target): Promise<{ name: string; nodeId: number }> {
-  if (t.kind === 'post') {
-    const p = await db.selectFrom('posts as p').innerJoin('boards as b', 'b.id', 'p.board_id').select(['p.name', 'b.node_id']).where('p.id', '=', t.id).executeTakeFirst();
-    if (!p) throw notFound(`Post ${t.id}`);
-    return { name: p.name, nodeId: p.node_id };
+  if (t.kind === 'node') {
+    const n = await repo.getNode(db, t.id);
+    if (!n || n.status === 'retired') throw notFound(`Node ${t.id}`);
+    return { name: n.name, nodeId: n.id };
   }
-  if (t.kind === 'department') {
-    const d = await db.selectFrom('departments').select(['name', 'node_id']).where('id', '=', t.id).where('status', '=', 'active').executeTakeFirst();
-    if (!d) throw notFound(`Department ${t.id}`);
-    return { name: d.name, nodeId: d.node_id };
-  }
-  if (t.kind === 'board') {
-    const b = await db.selectFrom('boards').select(['name', 'node_id']).where('id', '=', t.id).executeTakeFirst();
-    if (!b) throw notFound(`Board ${t.id}`);
-    return { name: b.name, nodeId: b.node_id };
-  }
-  const n = await db.selectFrom('nodes').select(['name', 'id', 'status']).where('id', '=', t.id).executeTakeFirst();
-  if (!n || n.status === 'retired') throw notFound(`Node ${t.id}`);
-  return { name: n.name, nodeId: n.id };
+  const lookup = { post: repo.postTarget, department: repo.departmentTarget, board: repo.boardTarget }[t.kind];
+  const found = await lookup(db, t.id);
+  if (!found) throw notFound(`${{ post: 'Post', department: 'Department', board: 'Board' }[t.kind]} ${t.id}`);
+  return { name: found.name, nodeId: found.node_id };
 }

@@ -3,12 +3,13 @@ import type { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { type RequestContext, nowOf } from '../../core/scope.ts';
 import type { DB, MatterRow } from '../../db/schema.ts';
+import { isFinished } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import { assertIsReporter, assertMayDispatch, assertMayVisit } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
 import type { rateBody } from './matters.schema.ts';
 import { copyReporters, reactivateLead } from './matters.service.ts';
-import { applyStep, type LoadedMatter, loadForUpdate } from './matters.step.ts';
+import { applyStep, loadForUpdate, lockedStep, visibleMatter } from './matters.step.ts';
 
 const SATISFACTION = { satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' } as const;
 
@@ -16,13 +17,9 @@ const SATISFACTION = { satisfied: '满意', basically: '基本满意', dissatisf
 export class EvaluationService {
   constructor(private readonly deps: AppDeps) {}
 
-  private run<T>(ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<T>) {
-    return this.deps.db.transaction().execute(async (trx) => fn(trx, await loadForUpdate(trx, ctx, id)));
-  }
-
   /** The centre checks the result (核查) before the reporter is told; a failed check goes back to the lead. */
   verify(ctx: RequestContext, id: number, passed: boolean, note?: string) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, passed ? 'verify_pass' : 'verify_fail', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, passed ? 'verify_pass' : 'verify_fail', 'web', async () => {
       const role = assertMayDispatch(ctx.actor, loaded.m);
       if (!passed && !note) throw new AppError('VALIDATION_FAILED', 'Say what is still wrong when a check fails.');
       if (!passed) return { role, note: note ?? null, patch: { verify_fail_count: loaded.m.verify_fail_count + 1 }, after: async (t) => reactivateLead(t, id) };
@@ -32,7 +29,7 @@ export class EvaluationService {
 
   /** Only the reporter rates; dissatisfied sends the matter back to its lead with the whole history. */
   rate(ctx: RequestContext, id: number, body: z.infer<typeof rateBody>) {
-    return this.run(ctx, id, (trx, loaded) => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => {
       const ok = body.satisfaction !== 'dissatisfied';
       return applyStep(trx, ctx, loaded, ok ? 'rate_ok' : 'rate_bad', 'web', async () => {
         const role = assertIsReporter(ctx.actor, loaded.reporterUserIds);
@@ -49,13 +46,13 @@ export class EvaluationService {
 
   /** The centre closes a verified matter nobody rates (staff-reported, or the reporter did not answer). */
   close(ctx: RequestContext, id: number, note?: string) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'close', 'web', async () => ({
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'close', 'web', async () => ({
       role: assertMayDispatch(ctx.actor, loaded.m), note: note ?? null, patch: { closed_at: nowOf(ctx), closed_on_time: onTime(loaded.m, nowOf(ctx)) },
     })));
   }
 
   reopen(ctx: RequestContext, id: number, reason: string) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'reopen', 'web', async () => ({
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'reopen', 'web', async () => ({
       role: assertMayDispatch(ctx.actor, loaded.m), note: reason,
       patch: { reopen_count: loaded.m.reopen_count + 1, closed_at: null, closed_on_time: null, satisfaction: null },
       after: async (t) => reactivateLead(t, id),
@@ -64,23 +61,25 @@ export class EvaluationService {
 
   /** A return visit (回访) is recorded on the timeline; the matter stays where it is. */
   visit(ctx: RequestContext, id: number, outcome: string, satisfied?: boolean) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'return_visit', 'phone', async () => ({
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'return_visit', 'phone', async () => ({
       role: assertMayVisit(ctx.actor, loaded.m), note: outcome, details: { satisfied: satisfied ?? null },
     })));
   }
 
   /** A likely duplicate is merged into the original; its reporters will hear the original's outcome. */
-  merge(ctx: RequestContext, id: number, intoId: number, note?: string) {
-    return this.deps.db.transaction().execute(async (trx) => {
+  async merge(ctx: RequestContext, id: number, intoId: number, note?: string) {
+    await this.deps.db.transaction().execute(async (trx) => {
+      // Both matters are locked, the target first; withLockedMatter locks one.
       if (id === intoId) throw new AppError('VALIDATION_FAILED', 'A matter cannot be merged into itself.');
       const target = await loadForUpdate(trx, ctx, intoId);
-      if (['merged', 'rejected'].includes(target.m.status)) throw new AppError('INVALID_TRANSITION', 'Merge into a live matter, not a merged or rejected one.');
+      if (isFinished(target.m.status) && target.m.status !== 'closed') throw new AppError('INVALID_TRANSITION', 'Merge into a live matter, not a merged or rejected one.');
       const loaded = await loadForUpdate(trx, ctx, id);
       return applyStep(trx, ctx, loaded, 'merge', 'web', async () => ({
         role: assertMayDispatch(ctx.actor, loaded.m), note: note ?? null, patch: { merged_into_id: intoId }, details: { into: intoId, intoCode: target.m.code },
         after: async (t) => copyReporters(t, id, intoId),
       }));
     });
+    return (await visibleMatter(this.deps.db, ctx, id)).m;
   }
 
   private async tellReporters(trx: Kysely<DB>, m: MatterRow, note: string | null) {

@@ -1,31 +1,28 @@
 import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../core/errors.ts';
-import { type RequestContext, nowOf } from '../../core/scope.ts';
+import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
 import type { AssignmentRow, DB } from '../../db/schema.ts';
+import { WORKING_STATUSES } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import { shiftDue } from '../calendar/calendar.service.ts';
 import { cancelDeadlines, scheduleDeadlines } from './deadlines.ts';
 import { assertActsFor, assertMayDispatch } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
-import { applyStep, type LoadedMatter, loadForUpdate } from './matters.step.ts';
+import { applyStep, type LoadedMatter, lockedStep, recordEvent, visibleMatter, withLockedMatter } from './matters.step.ts';
 
 /** Handling (执行处置): progress, handled, and suspensions and extensions that need approval. */
 export class HandlingService {
   constructor(private readonly deps: AppDeps) {}
 
-  private run<T>(ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<T>) {
-    return this.deps.db.transaction().execute(async (trx) => fn(trx, await loadForUpdate(trx, ctx, id)));
-  }
-
   progress(ctx: RequestContext, id: number, note: string, photos: string[]) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'progress', 'web', async () => ({
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'progress', 'web', async () => ({
       role: leadRole(ctx, loaded), note, photos: photos.map((hash) => ({ hash, stage: 'progress' as const })),
     })));
   }
 
   /** The lead marks the matter handled once every assist has finished (or returned) its part. */
   handle(ctx: RequestContext, id: number, note: string, photos: string[]) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'handle', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'handle', 'web', async () => {
       const role = leadRole(ctx, loaded);
       const open = loaded.assignments.filter((a) => a.role === 'assist' && (a.status === 'pending' || a.status === 'accepted'));
       if (open.length) throw new AppError('ASSISTS_PENDING', `Waiting for ${open.map((a) => a.target_name).join('、')} to finish their part.`, { assignments: open.map((a) => a.id) });
@@ -42,33 +39,36 @@ export class HandlingService {
 
   /** Suspension (挂起) and extension (延期) are asked for by the lead and take effect only when approved. */
   request(ctx: RequestContext, id: number, kind: 'suspend' | 'extend', reason: string, extendTo?: string) {
-    return this.run(ctx, id, async (trx, loaded) => {
+    return withLockedMatter(this.deps.db, ctx, id, async (trx, loaded) => {
       const lead = currentLead(loaded);
       if (!lead) throw new AppError('INVALID_TRANSITION', 'Only a matter with a lead can be suspended or extended.');
       const role = assertActsFor(ctx.actor, lead);
-      if (!['dispatched', 'handling'].includes(loaded.m.status)) throw new AppError('INVALID_TRANSITION', `A ${loaded.m.status} matter cannot be ${kind === 'suspend' ? 'suspended' : 'extended'}.`);
+      if (!WORKING_STATUSES.some((s) => s === loaded.m.status)) throw new AppError('INVALID_TRANSITION', `A ${loaded.m.status} matter cannot be ${kind === 'suspend' ? 'suspended' : 'extended'}.`);
       const to = extendTo ? new Date(extendTo) : null;
       if (kind === 'extend' && (!to || !loaded.m.due_at || to <= loaded.m.due_at)) throw new AppError('VALIDATION_FAILED', 'An extension must move the due time later.');
       if ((await repo.listRequests(trx, id)).some((r) => r.status === 'pending')) throw new AppError('CONFLICT', 'A request is already waiting for a decision.');
-      const request = await trx.insertInto('matter_requests').values({ matter_id: id, assignment_id: lead.id, kind, reason, extend_to: to, requested_by: ctx.actor?.userId || null, requested_at: nowOf(ctx) })
-        .returning('id').executeTakeFirstOrThrow();
-      await repo.insertEvent(trx, { matter_id: id, at: nowOf(ctx), actor_user_id: ctx.actor?.userId || null, actor_role: role, channel: 'web', action: `${kind}_requested`,
-        status_before: loaded.m.status, status_after: loaded.m.status, note: reason, details: JSON.stringify({ request: request.id, extendTo: to?.toISOString() ?? null }) });
+      const request = await repo.insertRequest(trx, { matter_id: id, assignment_id: lead.id, kind, reason, extend_to: to, requested_by: recordedUserId(ctx.actor), requested_at: nowOf(ctx) });
+      await recordEvent(trx, ctx, loaded.m, { action: `${kind}_requested`, role, channel: 'web', note: reason, details: { request: request.id, extendTo: to?.toISOString() ?? null } });
       return request;
     });
   }
 
+  /** request(), answering the matter as the asker now sees it (HTTP answers the matter, the demo wants the request). */
+  async ask(ctx: RequestContext, id: number, kind: 'suspend' | 'extend', reason: string, extendTo?: string) {
+    await this.request(ctx, id, kind, reason, extendTo);
+    return (await visibleMatter(this.deps.db, ctx, id)).m;
+  }
+
   decide(ctx: RequestContext, id: number, requestId: number, approve: boolean, note?: string) {
-    return this.run(ctx, id, async (trx, loaded) => {
+    return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const request = (await repo.listRequests(trx, id)).find((r) => r.id === requestId);
       if (!request) throw notFound(`Request ${requestId}`);
       if (request.status !== 'pending') throw new AppError('CONFLICT', 'The request has already been decided.');
-      const decided = { status: approve ? ('approved' as const) : ('rejected' as const), decided_by: ctx.actor?.userId || null, decided_at: nowOf(ctx), decision_note: note ?? null };
+      const decided = { status: approve ? ('approved' as const) : ('rejected' as const), decided_by: recordedUserId(ctx.actor), decided_at: nowOf(ctx), decision_note: note ?? null };
       if (!approve) {
         const role = assertMayDispatch(ctx.actor, loaded.m);
-        await trx.updateTable('matter_requests').set(decided).where('id', '=', requestId).execute();
-        await repo.insertEvent(trx, { matter_id: id, at: nowOf(ctx), actor_user_id: ctx.actor?.userId || null, actor_role: role, channel: 'web', action: `${request.kind}_rejected`,
-          status_before: loaded.m.status, status_after: loaded.m.status, note: note ?? null, details: JSON.stringify({ request: requestId }) });
+        await repo.updateRequest(trx, requestId, decided);
+        await recordEvent(trx, ctx, loaded.m, { action: `${request.kind}_rejected`, role, channel: 'web', note, details: { request: requestId } });
         return loaded.m;
       }
       if (request.kind === 'suspend') {
@@ -76,7 +76,7 @@ export class HandlingService {
           role: assertMayDispatch(ctx.actor, loaded.m), note: request.reason,
           patch: { suspended_from: loaded.m.status, suspension_count: loaded.m.suspension_count + 1 }, details: { request: requestId, approvedNote: note ?? null },
           after: async (t) => {
-            await t.updateTable('matter_requests').set(decided).where('id', '=', requestId).execute();
+            await repo.updateRequest(t, requestId, decided);
             await cancelDeadlines(t, id);
           },
         }));
@@ -86,7 +86,7 @@ export class HandlingService {
         patch: { due_at: request.extend_to, overdue: false, extension_count: loaded.m.extension_count + 1 },
         details: { request: requestId, from: loaded.m.due_at?.toISOString() ?? null, to: request.extend_to?.toISOString() ?? null },
         after: async (t, m) => {
-          await t.updateTable('matter_requests').set(decided).where('id', '=', requestId).execute();
+          await repo.updateRequest(t, requestId, decided);
           await moveAssignmentDue(t, id, m.due_at);
           await scheduleDeadlines(t, m, nowOf(ctx));
         },
@@ -96,10 +96,10 @@ export class HandlingService {
 
   /** Resuming restarts the clock: the due time moves later by the time spent suspended. */
   resume(ctx: RequestContext, id: number, note?: string) {
-    return this.run(ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'resume', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'resume', 'web', async () => {
       const role = assertMayDispatch(ctx.actor, loaded.m);
-      const since = await trx.selectFrom('matter_events').select('at').where('matter_id', '=', id).where('action', '=', 'suspend').orderBy('id', 'desc').executeTakeFirst();
-      const category = loaded.m.category_id ? await trx.selectFrom('categories').select('deadline_unit').where('id', '=', loaded.m.category_id).executeTakeFirst() : undefined;
+      const since = await repo.lastEventAt(trx, id, 'suspend');
+      const category = loaded.m.category_id ? await repo.getCategory(trx, loaded.m.category_id) : undefined;
       const due = loaded.m.due_at && since ? await shiftDue(trx, loaded.m.due_at, since.at, nowOf(ctx), category?.deadline_unit ?? 'natural_days') : loaded.m.due_at;
       return {
         role, note: note ?? null, resumeTo: loaded.m.suspended_from, patch: { suspended_from: null, due_at: due },
@@ -115,7 +115,7 @@ export class HandlingService {
 
 /** The live assignments share the matter's due time, so an extension or a resumption moves theirs too. */
 async function moveAssignmentDue(db: Kysely<DB>, matterId: number, due: Date | null) {
-  await db.updateTable('matter_assignments').set({ due_at: due }).where('matter_id', '=', matterId).where('status', 'in', ['pending', 'accepted']).execute();
+  await repo.setAssignmentsStatus(db, matterId, ['pending', 'accepted'], { due_at: due });
 }
 
 export function currentLead(loaded: LoadedMatter): AssignmentRow | undefined {

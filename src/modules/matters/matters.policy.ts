@@ -1,6 +1,7 @@
 import { denied } from '../../core/errors.ts';
 import { type Actor, type Assignment, assignmentsWith, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { AssignmentRow, MatterRow, Role } from '../../db/schema.ts';
+import type { AssignmentRow, MatterRow } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 import type { MatterVisibility } from './matters.repository.ts';
 
 /**

@@ -1,5 +1,7 @@
 import { PUBLIC_STAGES, publicStage } from '../../core/matters/workflow.ts';
-import type { AssignmentRow, MatterRow } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { AssignmentRow, CategoryRow, MatterPhotosTable, MatterRequestsTable, MatterRow } from '../../db/schema.ts';
+import { isOverdue } from '../../core/vocabulary.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -8,7 +10,7 @@ export function presentMatter(m: MatterRow) {
     id: m.id, code: m.code, title: m.title, description: m.description, source: m.source, channel: m.channel, status: m.status,
     stage: publicStage(m.status), categoryId: m.category_id, gridId: m.grid_id, areaNodeId: m.area_node_id, ownerNodeId: m.owner_node_id,
     lng: m.lng, lat: m.lat, buildingId: m.building_id, address: m.address, level: m.level, complexity: m.complexity, scope: m.scope,
-    leadBoardId: m.lead_board_id, urgent: m.urgent, dueAt: iso(m.due_at), overdue: m.overdue || (m.due_at !== null && m.due_at < new Date() && !['closed', 'merged', 'rejected', 'suspended', 'feedback', 'handled'].includes(m.status)),
+    leadBoardId: m.lead_board_id, urgent: m.urgent, dueAt: iso(m.due_at), overdue: isOverdue(m, new Date()),
     reportedAt: iso(m.reported_at), registeredAt: iso(m.registered_at), dispatchedAt: iso(m.dispatched_at), handledAt: iso(m.handled_at), closedAt: iso(m.closed_at),
     closedOnTime: m.closed_on_time, satisfaction: m.satisfaction, ratedAt: iso(m.rated_at),
     counts: { reopened: m.reopen_count, verifyFailed: m.verify_fail_count, suspended: m.suspension_count, extended: m.extension_count, escalated: m.escalation_count },
@@ -29,13 +31,13 @@ export const presentEvent = (e: { id: number; at: Date; actor_user_id: number | 
 
 export const presentListItem = (m: { id: number; code: string; title: string; source: string; status: MatterRow['status']; level: string; urgent: boolean; due_at: Date | null; overdue: boolean; reported_at: Date; closed_at: Date | null; category_id: number | null; category_name: string | null; area_node_id: number; area_name: string | null; owner_node_id: number; satisfaction: string | null; possible_duplicate_of: number | null }) => ({
   id: m.id, code: m.code, title: m.title, source: m.source, status: m.status, stage: publicStage(m.status), level: m.level, urgent: m.urgent,
-  dueAt: iso(m.due_at), overdue: m.overdue || (m.due_at !== null && m.due_at < new Date() && ['dispatched', 'handling', 'registered'].includes(m.status)),
+  dueAt: iso(m.due_at), overdue: isOverdue(m, new Date()),
   reportedAt: iso(m.reported_at), closedAt: iso(m.closed_at), categoryId: m.category_id, categoryName: m.category_name,
   areaNodeId: m.area_node_id, areaName: m.area_name, ownerNodeId: m.owner_node_id, satisfaction: m.satisfaction, possibleDuplicateOf: m.possible_duplicate_of,
 });
 
 /** The public page of a matter: six stages with their times, the category and the outcome; no people. */
-export function presentPublic(m: MatterRow, events: { action: string; at: Date; status_after: string | null; note: string | null }[], categoryName: string | null) {
+export function presentPublic({ m, events, categoryName }: { m: MatterRow; events: { action: string; at: Date; status_after: string | null; note: string | null }[]; categoryName: string | null }) {
   const reached = publicStage(m.status);
   const firstAt = (actions: string[]) => events.find((e) => actions.includes(e.action))?.at.toISOString() ?? null;
   const times = [firstAt(['report']), firstAt(['register']), firstAt(['dispatch']), firstAt(['accept', 'handle']), firstAt(['verify_pass']), m.closed_at ? m.closed_at.toISOString() : null];
@@ -46,3 +48,16 @@ export function presentPublic(m: MatterRow, events: { action: string; at: Date; 
     satisfaction: m.satisfaction,
   };
 }
+
+/** A matter with its assignments, timeline, photos and open or decided requests (GET /api/matters/:id). */
+export function presentDetail(d: { m: MatterRow; category: { code: string; name: string; catalogue: string } | null; assignments: AssignmentRow[]; events: Parameters<typeof presentEvent>[0][]; photos: Selectable<MatterPhotosTable>[]; requests: Selectable<MatterRequestsTable>[] }) {
+  return {
+    ...presentMatter(d.m), category: d.category, assignments: d.assignments.map(presentAssignment), timeline: d.events.map(presentEvent),
+    photos: d.photos.map((p) => ({ hash: p.file_hash, stage: p.stage, eventId: p.event_id })),
+    requests: d.requests.map((r) => ({ id: r.id, kind: r.kind, reason: r.reason, status: r.status, extendTo: iso(r.extend_to) })),
+  };
+}
+
+export const presentDuePreview = ({ due, category }: { due: Date; category: Pick<CategoryRow, 'code' | 'name' | 'deadline_amount' | 'deadline_unit'> }) => ({
+  dueAt: due.toISOString(), amount: category.deadline_amount, unit: category.deadline_unit, category: { code: category.code, name: category.name },
+});

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageSchema } from '../../core/cursor.ts';
+import type { RequestContext } from '../../core/scope.ts';
+import type { MatterRow } from '../../db/schema.ts';
 import type { DispatchService } from './dispatch.service.ts';
 import type { EvaluationService } from './evaluation.service.ts';
 import type { HandlingService } from './handling.service.ts';
-import { presentAssignment, presentEvent, presentListItem, presentMatter, presentPublic } from './matters.presenter.ts';
+import { presentDetail, presentListItem, presentMatter, presentPublic } from './matters.presenter.ts';
 import * as s from './matters.schema.ts';
 import type { MattersService } from './matters.service.ts';
 
@@ -17,49 +20,29 @@ export function mattersRoutes({ matters, dispatch, handling, evaluation }: Matte
   return async (app) => {
     app.post('/api/matters', { schema: { tags, summary: 'Report a matter (any source); location resolves to its grid. A repeated clientId answers 200 with the first matter', body: s.reportBody, response: { 200: s.matterSchema, 201: s.matterSchema } } },
       async (req, reply) => {
-        const { clientId } = req.body;
-        const earlier = clientId ? await matters.byClientId(req.ctx, clientId) : null;
-        if (earlier) return reply.code(200).send(presentMatter(earlier));
-        try {
-          return reply.code(201).send(presentMatter(await matters.report(req.ctx, req.body)));
-        } catch (e) {
-          // Two sends of one draft racing: the unique key let one in; answer the other with it.
-          const again = clientId && (e as { code?: string }).code === '23505' ? await matters.byClientId(req.ctx, clientId) : null;
-          if (again) return reply.code(200).send(presentMatter(again));
-          throw e;
-        }
+        const { m, created } = await matters.submit(req.ctx, req.body);
+        return reply.code(created ? 201 : 200).send(presentMatter(m));
       });
 
-    app.get('/api/matters', { schema: { tags, summary: 'Matters I may see, due soonest first (inbox, queue, search)', querystring: s.listQuery, response: { 200: z.object({ items: z.array(s.listItemSchema), nextCursor: z.string().nullable() }) } } },
+    app.get('/api/matters', { schema: { tags, summary: 'Matters I may see, due soonest first (inbox, queue, search)', querystring: s.listQuery, response: { 200: pageSchema(s.listItemSchema) } } },
       async (req) => {
         const { items, nextCursor } = await matters.list(req.ctx, req.query);
         return { items: items.map(presentListItem), nextCursor };
       });
 
     app.get('/api/matters/:id', { schema: { tags, summary: 'A matter with its assignments, photos and the whole timeline', params: s.idParams, response: { 200: s.detailSchema } } },
-      async (req) => {
-        const d = await matters.detail(req.ctx, req.params.id);
-        return {
-          ...presentMatter(d.m), category: d.category, assignments: d.assignments.map(presentAssignment), timeline: d.events.map(presentEvent),
-          photos: d.photos.map((p) => ({ hash: p.file_hash, stage: p.stage, eventId: p.event_id })),
-          requests: d.requests.map((r) => ({ id: r.id, kind: r.kind, reason: r.reason, status: r.status, extendTo: r.extend_to?.toISOString() ?? null })),
-        };
-      });
+      async (req) => presentDetail(await matters.detail(req.ctx, req.params.id)));
 
     app.get('/api/public/matters/:code', { schema: { tags, summary: 'Public progress of a matter by its code: six stages, nothing personal', params: z.object({ code: z.string().max(40) }), response: { 200: s.publicSchema } } },
-      async (req) => {
-        const p = await matters.publicView(req.params.code);
-        return presentPublic(p.m, p.events, p.categoryName);
-      });
+      async (req) => presentPublic(await matters.publicView(req.params.code)));
 
-    app.get('/api/matters/:id/suggestion', { schema: { tags, summary: 'Suggested category, scope, level and board for triage', params: s.idParams } },
+    app.get('/api/matters/:id/suggestion', { schema: { tags, summary: 'Suggested category, scope, level and board for triage', params: s.idParams, response: { 200: s.suggestionSchema } } },
       async (req) => matters.suggestion(req.ctx, req.params.id));
 
-    const step = <B extends z.ZodType>(path: string, summary: string, body: B, handler: (ctx: Parameters<typeof matters.get>[0], id: number, body: z.infer<B>) => Promise<unknown>) =>
-      app.post(`/api/matters/:id/${path}`, { schema: { tags, summary, params: s.idParams, body } }, async (req) => {
-        await handler(req.ctx, req.params.id, req.body as z.infer<B>); // the body was validated against this same schema
-        return presentMatter(await matters.get(req.ctx, req.params.id));
-      });
+    // Each step is one service call answering the matter as the caller sees it once the step has committed.
+    const step = <B extends z.ZodType>(path: string, summary: string, body: B, handler: (ctx: RequestContext, id: number, body: z.infer<B>) => Promise<MatterRow>) =>
+      app.post(`/api/matters/:id/${path}`, { schema: { tags, summary, params: s.idParams, body, response: ok } }, async (req) =>
+        presentMatter(await handler(req.ctx, req.params.id, req.body as z.infer<B>))); // the body was validated against this same schema
 
     step('register', 'Triage (研判): confirm category, complexity, scope, level and lead board', s.registerBody, (ctx, id, b) => matters.register(ctx, id, b));
     step('reject', 'Not a matter (不予立案), with a reason', s.reasonBody, (ctx, id, b) => matters.reject(ctx, id, b.reason));
@@ -72,8 +55,8 @@ export function mattersRoutes({ matters, dispatch, handling, evaluation }: Matte
     step('escalate', 'Escalate one level up, or across to another town or district', s.escalateBody, (ctx, id, b) => dispatch.escalate(ctx, id, b));
     step('progress', 'A progress note, with photos', s.noteBody, (ctx, id, b) => handling.progress(ctx, id, b.note, b.photos));
     step('handle', 'The lead marks the matter handled, with result photos', s.noteBody, (ctx, id, b) => handling.handle(ctx, id, b.note, b.photos));
-    step('suspend-request', 'Ask to suspend (挂起); takes effect when approved', s.suspendBody, (ctx, id, b) => handling.request(ctx, id, 'suspend', b.reason));
-    step('extend-request', 'Ask to extend the due time (延期); takes effect when approved', s.extendBody, (ctx, id, b) => handling.request(ctx, id, 'extend', b.reason, b.extendTo));
+    step('suspend-request', 'Ask to suspend (挂起); takes effect when approved', s.suspendBody, (ctx, id, b) => handling.ask(ctx, id, 'suspend', b.reason));
+    step('extend-request', 'Ask to extend the due time (延期); takes effect when approved', s.extendBody, (ctx, id, b) => handling.ask(ctx, id, 'extend', b.reason, b.extendTo));
     step('resume', 'Resume a suspended matter; the due time moves by the time suspended', s.optionalNoteBody, (ctx, id, b) => handling.resume(ctx, id, b.note));
     step('verify', 'Verify (核查) the result: pass tells the reporters, fail sends it back', s.verifyBody, (ctx, id, b) => evaluation.verify(ctx, id, b.passed, b.note));
     step('rate', 'The reporter rates the outcome; dissatisfied reopens it', s.rateBody, (ctx, id, b) => evaluation.rate(ctx, id, b));
@@ -83,9 +66,6 @@ export function mattersRoutes({ matters, dispatch, handling, evaluation }: Matte
     step('merge', 'Merge this duplicate into another matter', s.mergeBody, (ctx, id, b) => evaluation.merge(ctx, id, b.intoMatterId, b.note));
 
     app.post('/api/matters/:id/requests/:requestId/decide', { schema: { tags, summary: 'Approve or reject a suspension or extension', params: s.requestParams, body: s.decideBody, response: ok } },
-      async (req) => {
-        await handling.decide(req.ctx, req.params.id, req.params.requestId, req.body.approve, req.body.note);
-        return presentMatter(await matters.get(req.ctx, req.params.id));
-      });
+      async (req) => presentMatter(await handling.decide(req.ctx, req.params.id, req.params.requestId, req.body.approve, req.body.note)));
   };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { BOARD_KINDS, CHANNELS, COMPLEXITIES, MATTER_LEVELS, MATTER_SCOPES, MATTER_SOURCES, SATISFACTIONS } from '../../core/vocabulary.ts';
 
-export const sourceSchema = z.enum(['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection']);
-export const channelSchema = z.enum(['web', 'phone', 'api', 'group', 'system']).default('web');
+export const sourceSchema = z.enum(MATTER_SOURCES);
+export const channelSchema = z.enum(CHANNELS).default('web');
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a photo hash returned by POST /api/files');
 const photos = z.array(hash).max(9, 'at most 9 photos').default([]);
 const note = z.string().trim().max(2000);
@@ -34,9 +35,9 @@ export const reportBody = z.object({
 
 export const registerBody = z.object({
   categoryCode: z.string().max(20),
-  complexity: z.enum(['simple', 'general', 'complex']).optional(),
-  scope: z.enum(['household', 'shared', 'public']).optional(),
-  level: z.enum(['grid', 'community', 'town', 'district']).optional(),
+  complexity: z.enum(COMPLEXITIES).optional(),
+  scope: z.enum(MATTER_SCOPES).optional(),
+  level: z.enum(MATTER_LEVELS).optional(),
   leadBoardId: z.number().int().positive().nullable().optional(),
   urgent: z.boolean().optional(),
   note: note.optional(),
@@ -56,7 +57,7 @@ export const reasonBody = z.object({ reason });
 export const noteBody = z.object({ note: note.min(1, 'write what was done'), photos });
 export const optionalNoteBody = z.object({ note: note.optional(), photos });
 export const verifyBody = z.object({ passed: z.boolean(), note: note.optional() });
-export const rateBody = z.object({ satisfaction: z.enum(['satisfied', 'basically', 'dissatisfied']), comment: z.string().trim().max(500).optional() });
+export const rateBody = z.object({ satisfaction: z.enum(SATISFACTIONS), comment: z.string().trim().max(500).optional() });
 export const visitBody = z.object({ outcome: z.string().trim().min(2).max(1000), satisfied: z.boolean().optional() });
 export const mergeBody = z.object({ intoMatterId: z.number().int().positive(), note: note.optional() });
 export const suspendBody = z.object({ reason });
@@ -113,4 +114,11 @@ export const listItemSchema = z.object({
 export const publicSchema = z.object({
   code: z.string(), title: z.string(), category: z.string().nullable(), status: z.string(),
   stages: z.array(z.object({ name: z.string(), reached: z.boolean(), at: isoOrNull })), result: z.string().nullable(), satisfaction: z.string().nullable(),
+});
+
+const scoredCode = z.object({ code: z.string(), score: z.number() });
+/** The triage suggestion (研判建议) for the operator: the likeliest category with alternatives, and why. */
+export const suggestionSchema = z.object({
+  category: scoredCode.nullable(), alternatives: z.array(scoredCode), complexity: z.enum(COMPLEXITIES), scope: z.enum(MATTER_SCOPES),
+  level: z.enum(MATTER_LEVELS), leadBoard: z.enum(BOARD_KINDS).nullable(), urgent: z.boolean(), reasons: z.array(z.string()).describe('why, in Chinese'),
 });

@@ -1,19 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { decodeCursor, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { suggestTriage } from '../../core/triage/suggest.ts';
-import { type RequestContext, nowOf } from '../../core/scope.ts';
-import type { CategoryRow, DB, MatterLevel, MatterStatus } from '../../db/schema.ts';
+import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
+import type { CategoryRow, DB, MatterRow } from '../../db/schema.ts';
+import { MATTER_STATUSES, type MatterLevel, type MatterScope, type MatterStatus } from '../../core/vocabulary.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { beijingDay } from '../calendar/calendar.service.ts';
+import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../../core/beijing.ts';
+import { listCategories } from '../dictionary/dictionary.repository.ts';
+import { assertUploaded } from '../files/files.service.ts';
 import { mayReadResident } from '../people/people.policy.ts';
-import { applyRollups } from '../stats/rollup.ts';
 import type { StructureService } from '../structure/structure.service.ts';
-import { assertMayDispatch, assertMayReport, mayRead, visibility } from './matters.policy.ts';
+import { assertMayDispatch, assertMayReport, visibility } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
 import type { listQuery, registerBody, reportBody } from './matters.schema.ts';
-import { applyStep, facts, loadForUpdate, publish, reporterUsers } from './matters.step.ts';
+import { applyStep, loadForUpdate, lockedStep, recordEvent, settle, visibleMatter } from './matters.step.ts';
 
 export type ReportInput = z.infer<typeof reportBody>;
 const DUPLICATE_METRES = 200;
@@ -27,17 +30,34 @@ export class MattersService {
     return this.deps.db.transaction().execute((trx) => this.reportIn(trx, ctx, input));
   }
 
+  /**
+   * A report sent with an idempotency key answers the matter the key made before (created false), also when
+   * two sends of one draft race and the unique key lets only one in.
+   */
+  async submit(ctx: RequestContext, input: ReportInput): Promise<{ m: MatterRow; created: boolean }> {
+    const { clientId } = input;
+    const earlier = clientId ? await this.byClientId(ctx, clientId) : null;
+    if (earlier) return { m: earlier, created: false };
+    try {
+      return { m: await this.report(ctx, input), created: true };
+    } catch (e) {
+      const again = clientId && isUniqueViolation(e) ? await this.byClientId(ctx, clientId) : null;
+      if (again) return { m: again, created: false };
+      throw e;
+    }
+  }
+
   async reportIn(trx: Kysely<DB>, ctx: RequestContext, input: ReportInput) {
     const role = assertMayReport(ctx.actor);
     const area = await this.resolveArea(trx, input.location);
-    const categories = await activeCategories(trx);
+    const categories = await listCategories(trx);
     const category = input.categoryCode ? categories.find((c) => c.code === input.categoryCode) : undefined;
     if (input.categoryCode && !category) throw new AppError('VALIDATION_FAILED', `Unknown category code ${input.categoryCode}.`);
     const suggestion = suggestTriage(input.description, categories.map(toSeedShape), category ? { categoryCode: category.code } : undefined);
     const chosen = category ?? categories.find((c) => c.code === suggestion.category?.code);
     const owner = await ancestorAt(trx, area.path, ['town', 'district']);
     const reporter = await this.resolveReporter(trx, ctx, input.reporter);
-    await this.checkPhotos(trx, input.photos);
+    await assertUploaded(trx, input.photos);
     const contact = input.reporter.contactPhone ? this.deps.vault.seal('phone', input.reporter.contactPhone) : null;
     const now = nowOf(ctx);
     const m = await repo.insertMatter(trx, {
@@ -54,13 +74,12 @@ export class MattersService {
       ? await repo.findNearbyOpen(trx, { categoryId: chosen.id, lng: area.lng, lat: area.lat, since: new Date(now.getTime() - DUPLICATE_HOURS * 3600_000), metres: DUPLICATE_METRES, excludeId: m.id })
       : [];
     const flagged = duplicates[0] ? await repo.updateMatter(trx, m.id, { possible_duplicate_of: duplicates[0].id }) : m;
-    const event = await repo.insertEvent(trx, {
-      matter_id: m.id, at: now, actor_user_id: ctx.actor?.userId || null, actor_role: role, channel: input.channel, action: 'report', status_before: null, status_after: 'reported',
-      note: null, details: JSON.stringify({ source: input.source, suggestion: { category: suggestion.category, level: suggestion.level, scope: suggestion.scope, urgent: suggestion.urgent }, duplicates }),
+    const event = await recordEvent(trx, ctx, flagged, {
+      action: 'report', role, channel: input.channel, statusBefore: null, statusAfter: 'reported',
+      details: { source: input.source, suggestion: { category: suggestion.category, level: suggestion.level, scope: suggestion.scope, urgent: suggestion.urgent }, duplicates },
+      photos: input.photos.map((hash) => ({ hash, stage: 'report' as const })),
     });
-    await repo.insertPhotos(trx, input.photos.map((hash) => ({ matter_id: m.id, event_id: event.id, file_hash: hash, stage: 'report' as const })));
-    await applyRollups(trx, { before: null, after: facts(flagged, []), action: 'report', at: event.at });
-    await publish(trx, flagged, [], 'report');
+    await settle(trx, null, flagged, 'report', event.at);
     if (input.followsMatterId) return this.follow(trx, ctx, flagged, input.followsMatterId);
     return flagged;
   }
@@ -70,15 +89,16 @@ export class MattersService {
    * is a conflict. Lets a phone re-send a draft whose response it lost without making a second matter.
    */
   async byClientId(ctx: RequestContext, clientId: string) {
-    const m = await this.deps.db.selectFrom('matters').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    const m = await repo.getMatterByClientId(this.deps.db, clientId);
     if (!m) return null;
-    const first = await this.deps.db.selectFrom('matter_events').select('actor_user_id').where('matter_id', '=', m.id).where('action', '=', 'report').orderBy('id').executeTakeFirst();
-    if (!ctx.actor?.userId || first?.actor_user_id !== ctx.actor.userId) throw new AppError('CONFLICT', 'That clientId was already used for another report.');
+    const first = await repo.firstReportActor(this.deps.db, m.id);
+    const me = recordedUserId(ctx.actor);
+    if (me === null || first?.actor_user_id !== me) throw new AppError('CONFLICT', 'That clientId was already used for another report.');
     return m;
   }
 
   /** A new report of a closed matter links to it and reopens it; the new report itself is merged in. */
-  private async follow(trx: Kysely<DB>, ctx: RequestContext, fresh: Awaited<ReturnType<typeof repo.insertMatter>>, followsId: number) {
+  private async follow(trx: Kysely<DB>, ctx: RequestContext, fresh: MatterRow, followsId: number) {
     const old = await loadForUpdate(trx, ctx, followsId);
     await applyStep(trx, ctx, old, 'reopen', fresh.channel, async () => ({
       role: 'system', patch: { reopen_count: old.m.reopen_count + 1, closed_at: null, closed_on_time: null, satisfaction: null },
@@ -95,17 +115,16 @@ export class MattersService {
   /** What the centre is offered when registering: the dictionary's defaults adjusted by the text. */
   async suggestion(ctx: RequestContext, id: number) {
     const m = await this.get(ctx, id);
-    const categories = await activeCategories(this.deps.db);
+    const categories = await listCategories(this.deps.db);
     const current = categories.find((c) => c.id === m.category_id);
     return suggestTriage(m.description, categories.map(toSeedShape), current ? { categoryCode: current.code } : undefined);
   }
 
   async register(ctx: RequestContext, id: number, body: z.infer<typeof registerBody>) {
-    return this.deps.db.transaction().execute(async (trx) => {
-      const loaded = await loadForUpdate(trx, ctx, id);
-      return applyStep(trx, ctx, loaded, 'register', 'web', async () => {
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) =>
+      applyStep(trx, ctx, loaded, 'register', 'web', async () => {
         const role = assertMayDispatch(ctx.actor, loaded.m);
-        const category = await trx.selectFrom('categories').selectAll().where('code', '=', body.categoryCode).where('status', '=', 'active').executeTakeFirst();
+        const category = await repo.activeCategoryByCode(trx, body.categoryCode);
         if (!category) throw new AppError('VALIDATION_FAILED', `Unknown category code ${body.categoryCode}.`);
         const suggestion = suggestTriage(loaded.m.description, [toSeedShape(category)], { categoryCode: category.code });
         const level = body.level ?? (body.scope ? levelOfScope(body.scope) : suggestion.level) as MatterLevel;
@@ -121,24 +140,16 @@ export class MattersService {
           note: body.note ?? null,
           details: { category: category.code, level, owner: owner.id },
         };
-      });
-    });
+      }));
   }
 
   async reject(ctx: RequestContext, id: number, reason: string) {
-    return this.deps.db.transaction().execute(async (trx) => {
-      const loaded = await loadForUpdate(trx, ctx, id);
-      return applyStep(trx, ctx, loaded, 'reject', 'web', async () => ({ role: assertMayDispatch(ctx.actor, loaded.m), note: reason }));
-    });
+    return lockedStep(this.deps.db, ctx, id, (trx, loaded) =>
+      applyStep(trx, ctx, loaded, 'reject', 'web', async () => ({ role: assertMayDispatch(ctx.actor, loaded.m), note: reason })));
   }
 
   async get(ctx: RequestContext, id: number) {
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
-    const m = await repo.getMatter(this.deps.db, id);
-    if (!m) throw notFound(`Matter ${id}`);
-    const assignments = await repo.listAssignments(this.deps.db, id);
-    if (!mayRead(ctx.actor, m, assignments, await reporterUsers(this.deps.db, m))) throw notFound(`Matter ${id}`);
-    return m;
+    return (await visibleMatter(this.deps.db, ctx, id)).m;
   }
 
   async detail(ctx: RequestContext, id: number) {
@@ -146,7 +157,7 @@ export class MattersService {
     const { db } = this.deps;
     const [assignments, events, photos, requests, category] = await Promise.all([
       repo.listAssignments(db, id), repo.listEvents(db, id), repo.listPhotos(db, id), repo.listRequests(db, id),
-      m.category_id ? db.selectFrom('categories').select(['code', 'name', 'catalogue']).where('id', '=', m.category_id).executeTakeFirst() : undefined,
+      m.category_id ? repo.categoryRef(db, m.category_id) : undefined,
     ]);
     return { m, assignments, events, photos, requests, category: category ?? null };
   }
@@ -156,18 +167,16 @@ export class MattersService {
     const under = q.under ? (await this.structure.requireNode(q.under)).path : undefined;
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
     const statuses = q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    const valid: readonly string[] = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'];
-    if (statuses?.some((s) => !valid.includes(s))) throw new AppError('VALIDATION_FAILED', `status must be among ${valid.join(', ')}.`);
+    const isStatus = (s: string): s is MatterStatus => MATTER_STATUSES.some((x) => x === s);
+    if (statuses && !statuses.every(isStatus)) throw new AppError('VALIDATION_FAILED', `status must be among ${MATTER_STATUSES.join(', ')}.`);
     const rows = await repo.listMatters(this.deps.db, {
-      visibility: visibility(ctx.actor), status: statuses as MatterStatus[] | undefined, source: q.source, categoryId: q.categoryId, under,
-      assignedToMe: q.mine === 'assigned', overdue: q.overdue === 'true', from: q.from ? new Date(`${q.from}T00:00:00+08:00`) : undefined,
-      to: q.to ? new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86400_000) : undefined, q: q.q, order: q.order,
+      visibility: visibility(ctx.actor), status: statuses?.filter(isStatus), source: q.source, categoryId: q.categoryId, under,
+      assignedToMe: q.mine === 'assigned', overdue: q.overdue === 'true', now: nowOf(ctx), from: q.from ? startOfBeijingDay(q.from) : undefined,
+      to: q.to ? endOfBeijingDay(q.to) : undefined, q: q.q, order: q.order,
       after: cursor ? { key: cursor[0] ?? '', id: Number(cursor[1]) } : undefined, limit: q.limit,
     });
-    const items = rows.slice(0, q.limit);
-    const last = items.at(-1);
-    const nextCursor = rows.length > q.limit && last ? encodeCursor([q.order === 'due' ? (last.due_at?.toISOString() ?? 'infinity') : last.id, last.id]) : null;
-    return { items, nextCursor };
+    // The cursor is the sort key and the id: [due time (or 'infinity'), id] by due, [id, id] by recency.
+    return page(rows, q.limit, (last) => [q.order === 'due' ? (last.due_at?.toISOString() ?? 'infinity') : last.id, last.id]);
   }
 
   /** The public view by code: the six stages and nothing personal. */
@@ -175,7 +184,7 @@ export class MattersService {
     const m = await repo.getMatterByCode(this.deps.db, code);
     if (!m) throw notFound(`Matter ${code}`);
     const events = await repo.listEvents(this.deps.db, m.id);
-    const category = m.category_id ? await this.deps.db.selectFrom('categories').select('name').where('id', '=', m.category_id).executeTakeFirst() : undefined;
+    const category = m.category_id ? await repo.categoryRef(this.deps.db, m.category_id) : undefined;
     return { m, events, categoryName: category?.name ?? null };
   }
 
@@ -187,7 +196,7 @@ export class MattersService {
       return { id: node.id, path: node.path, gridId: found.grid.id, lng: location.lng, lat: location.lat, buildingId: null };
     }
     if ('buildingId' in location) {
-      const b = await trx.selectFrom('buildings').select(['id', 'grid_id', 'lng', 'lat']).where('id', '=', location.buildingId).executeTakeFirst();
+      const b = await repo.getBuilding(trx, location.buildingId);
       if (!b) throw notFound(`Building ${location.buildingId}`);
       const node = await this.structure.requireNode(b.grid_id, trx);
       return { id: node.id, path: node.path, gridId: node.id, lng: b.lng, lat: b.lat, buildingId: b.id };
@@ -200,28 +209,18 @@ export class MattersService {
   private async resolveReporter(trx: Kysely<DB>, ctx: RequestContext, r: ReportInput['reporter']) {
     const actor = ctx.actor;
     if (actor?.assignments.some((a) => a.role === 'resident')) {
-      const self = await trx.selectFrom('residents').select('id').where('user_id', '=', actor.userId).executeTakeFirst();
+      const self = await repo.residentOfUser(trx, actor.userId);
       return { userId: actor.userId, residentId: self?.id ?? null };
     }
     if (r.residentId) {
-      const res = await trx.selectFrom('residents as r').innerJoin('nodes as n', 'n.id', 'r.grid_id').leftJoin('households as h', 'h.id', 'r.household_id')
-        .select(['r.id', 'r.user_id', 'n.path', 'h.building_id', 'h.unit_id']).where('r.id', '=', r.residentId).executeTakeFirst();
+      const res = await repo.residentPlace(trx, r.residentId);
       if (!res || !mayReadResident(actor, { gridPath: res.path, buildingId: res.building_id, unitId: res.unit_id })) throw notFound(`Resident ${r.residentId}`);
       return { userId: res.user_id, residentId: res.id };
     }
     // Staff reporting what they saw themselves (patrol, visit, sensor) are the reporter of record.
-    return { userId: actor?.userId || null, residentId: null };
-  }
-
-  private async checkPhotos(trx: Kysely<DB>, hashes: string[]) {
-    if (hashes.length === 0) return;
-    const found = await trx.selectFrom('files').select('hash').where('hash', 'in', hashes).execute();
-    const missing = hashes.filter((h) => !found.some((f) => f.hash === h));
-    if (missing.length) throw new AppError('VALIDATION_FAILED', `Upload the photos first (POST /api/files); unknown: ${missing.join(', ')}.`);
+    return { userId: recordedUserId(actor), residentId: null };
   }
 }
-
-export const activeCategories = (db: Kysely<DB>) => db.selectFrom('categories').selectAll().where('status', '=', 'active').orderBy('code').execute();
 
 export function toSeedShape(c: CategoryRow) {
   return {
@@ -231,12 +230,12 @@ export function toSeedShape(c: CategoryRow) {
   };
 }
 
-const levelOfScope = (scope: 'household' | 'shared' | 'public'): MatterLevel => ({ household: 'grid', shared: 'community', public: 'town' } as const)[scope];
+const levelOfScope = (scope: MatterScope): MatterLevel => ({ household: 'grid', shared: 'community', public: 'town' } as const)[scope];
 
 /** The nearest ancestor (or the node itself) at one of the levels; the top of the path when none matches. */
 export async function ancestorAt(db: Kysely<DB>, path: string, levels: readonly string[]) {
   const ids = path.split('/').filter(Boolean).map(Number);
-  const nodes = await db.selectFrom('nodes').select(['id', 'path', 'level']).where('id', 'in', ids).execute();
+  const nodes = await repo.nodesByIds(db, ids);
   const byDepth = nodes.sort((a, b) => b.path.length - a.path.length);
   const hit = byDepth.find((n) => levels.includes(n.level)) ?? byDepth.at(-1);
   if (!hit) throw notFound('The matter’s place in the tree');
@@ -260,13 +259,13 @@ async function ownerFor(db: Kysely<DB>, areaPath: string, level: MatterLevel) {
 async function boardOf(db: Kysely<DB>, townPath: string, kind: string | null): Promise<number | null> {
   if (!kind) return null;
   const townId = Number(townPath.split('/').filter(Boolean).at(-1));
-  const board = await db.selectFrom('boards').select('id').where('node_id', '=', townId).where('kind', '=', kind as never).executeTakeFirst(); // kind comes from the category dictionary's board enum
+  const board = await repo.boardOfKind(db, townId, kind);
   return board?.id ?? null;
 }
 
 /** A reopened matter goes back to its lead, who must handle it again. */
 export async function reactivateLead(db: Kysely<DB>, matterId: number) {
-  await db.updateTable('matter_assignments').set({ status: 'accepted', done_at: null }).where('matter_id', '=', matterId).where('role', '=', 'lead').where('status', '=', 'done').execute();
+  await repo.setAssignmentsStatus(db, matterId, ['done'], { status: 'accepted', done_at: null }, 'lead');
 }
 
 export async function copyReporters(db: Kysely<DB>, fromId: number, intoId: number) {

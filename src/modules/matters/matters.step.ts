@@ -1,8 +1,9 @@
-import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { AppError, notFound } from '../../core/errors.ts';
 import { type MatterAction, nextStatus } from '../../core/matters/workflow.ts';
-import { type RequestContext, nowOf } from '../../core/scope.ts';
-import type { AssignmentRow, Channel, DB, MatterRow, MattersTable, MatterStatus, Role } from '../../db/schema.ts';
+import { isSystem, nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
+import type { AssignmentRow, DB, MatterRow, MattersTable } from '../../db/schema.ts';
+import type { Channel, MatterStatus, Role } from '../../core/vocabulary.ts';
 import { enqueueMatterOutcome } from '../outbound/outbound.outcome.ts';
 import { applyRollups, type MatterFacts } from '../stats/rollup.ts';
 import { mayRead } from './matters.policy.ts';
@@ -26,22 +27,41 @@ export interface LoadedMatter {
   reporterUserIds: number[];
 }
 
-export async function loadForUpdate(trx: Kysely<DB>, ctx: RequestContext, id: number): Promise<LoadedMatter> {
+/** The matter locked for a step inside the caller's transaction, if the actor may read it (else 404). */
+export const loadForUpdate = (trx: Kysely<DB>, ctx: RequestContext, id: number) => checkedMatter(trx, ctx, id, true);
+
+/** The matter as the actor may read it, outside any step; else 404. */
+export const visibleMatter = (db: Kysely<DB>, ctx: RequestContext, id: number) => checkedMatter(db, ctx, id, false);
+
+async function checkedMatter(db: Kysely<DB>, ctx: RequestContext, id: number, lock: boolean): Promise<LoadedMatter> {
   // Refuse the anonymous before touching the row, so nobody learns whether an id exists or where it stands.
   if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
-  const m = await repo.lockMatter(trx, id);
+  const m = await (lock ? repo.lockMatter : repo.getMatter)(db, id);
   if (!m) throw notFound(`Matter ${id}`);
-  const assignments = await repo.listAssignments(trx, id);
-  const reporterUserIds = await reporterUsers(trx, m);
-  // Jobs run as the system (no actor) and see everything; people see only what they may read, else 404.
-  if (ctx.actor.userId !== 0 && !mayRead(ctx.actor, m, assignments, reporterUserIds)) throw notFound(`Matter ${id}`);
+  const assignments = await repo.listAssignments(db, id);
+  const reporterUserIds = await reporterUsers(db, m);
+  // Jobs run as the system and see everything; people see only what they may read, else 404.
+  if (!isSystem(ctx.actor) && !mayRead(ctx.actor, m, assignments, reporterUserIds)) throw notFound(`Matter ${id}`);
   return { m, assignments, reporterUserIds };
+}
+
+/** One transaction around a step on one matter, locked and checked for the actor first (loadForUpdate). */
+export function withLockedMatter<T>(db: Kysely<DB>, ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => fn(trx, await loadForUpdate(trx, ctx, id)));
+}
+
+/**
+ * A step taken on its own (an HTTP request, the demo replay): withLockedMatter, then the matter as the actor may
+ * read it once the step has committed — 404 when the step took it out of their sight.
+ */
+export async function lockedStep(db: Kysely<DB>, ctx: RequestContext, id: number, fn: (trx: Kysely<DB>, loaded: LoadedMatter) => Promise<unknown>): Promise<MatterRow> {
+  await withLockedMatter(db, ctx, id, fn);
+  return (await visibleMatter(db, ctx, id)).m;
 }
 
 /** The accounts that reported a matter: its reporter, residents' linked accounts, and merged duplicates' reporters. */
 export async function reporterUsers(db: Kysely<DB>, m: MatterRow): Promise<number[]> {
-  const rows = await db.selectFrom('matter_reporters as r').leftJoin('residents as res', 'res.id', 'r.resident_id')
-    .select(['r.user_id', 'res.user_id as resident_user_id']).where('r.matter_id', '=', m.id).execute();
+  const rows = await repo.reporterAccounts(db, m.id);
   const ids = new Set<number>();
   for (const r of rows) {
     if (r.user_id) ids.add(r.user_id);
@@ -64,18 +84,48 @@ export async function applyStep(trx: Kysely<DB>, ctx: RequestContext, loaded: Lo
   const outcome = await decide(m.status);
   const status = nextStatus(m.status, action, outcome.resumeTo ?? m.suspended_from);
   const updated = await repo.updateMatter(trx, m.id, { ...outcome.patch, status });
-  const event = await repo.insertEvent(trx, {
-    matter_id: m.id, at: nowOf(ctx), actor_user_id: ctx.actor?.userId || null, actor_role: outcome.role, channel, action,
-    status_before: m.status, status_after: status, note: outcome.note ?? null, details: JSON.stringify(outcome.details ?? {}),
-  });
-  await repo.insertPhotos(trx, (outcome.photos ?? []).map((p) => ({ matter_id: m.id, event_id: event.id, file_hash: p.hash, stage: p.stage })));
+  const event = await recordEvent(trx, ctx, m, { action, role: outcome.role, channel, statusAfter: status, note: outcome.note, details: outcome.details, photos: outcome.photos });
   await outcome.after?.(trx, updated, event.id);
   // A matter that came from online groups posts its outcome back to each of them (小事不出群).
   if (status === 'closed' && m.status !== 'closed') await enqueueMatterOutcome(trx, updated, event.id, event.at);
-  const assignments = await repo.listAssignments(trx, m.id);
-  await applyRollups(trx, { before, after: facts(updated, assignments), action, at: event.at });
-  await publish(trx, updated, assignments, action);
+  await settle(trx, before, updated, action, event.at);
   return updated;
+}
+
+/** One entry of a matter's timeline: who did what through which channel, with the status before and after. */
+export interface TimelineEntry {
+  action: string;
+  role: Role | 'system';
+  channel: Channel;
+  /** The status before is the matter's current one unless given (null for the report that creates it). */
+  statusBefore?: MatterStatus | null;
+  /** The status after; the matter's current one for an entry that does not move it. */
+  statusAfter?: MatterStatus;
+  note?: string | null;
+  details?: Record<string, unknown>;
+  photos?: { hash: string; stage: 'report' | 'progress' | 'result' }[];
+}
+
+/**
+ * The one way a timeline event is written (matter_events and its photos): at the step's time (nowOf), by the
+ * actor as recorded (no user for the system). Steps write it through applyStep; requests, decisions and the
+ * deadline jobs call it directly for entries that do not move the matter.
+ */
+export async function recordEvent(trx: Kysely<DB>, ctx: RequestContext, m: Pick<MatterRow, 'id' | 'status'>, e: TimelineEntry) {
+  const event = await repo.insertEvent(trx, {
+    matter_id: m.id, at: nowOf(ctx), actor_user_id: recordedUserId(ctx.actor), actor_role: e.role, channel: e.channel, action: e.action,
+    status_before: e.statusBefore === undefined ? m.status : e.statusBefore, status_after: e.statusAfter ?? m.status,
+    note: e.note ?? null, details: JSON.stringify(e.details ?? {}),
+  });
+  await repo.insertPhotos(trx, (e.photos ?? []).map((p) => ({ matter_id: m.id, event_id: event.id, file_hash: p.hash, stage: p.stage })));
+  return event;
+}
+
+/** After a change is written: the statistics rollups follow it (before is null on creation) and live screens hear of it. */
+export async function settle(trx: Kysely<DB>, before: MatterFacts | null, updated: MatterRow, action: MatterAction | 'report', at: Date) {
+  const assignments = await repo.listAssignments(trx, updated.id);
+  await applyRollups(trx, { before, after: facts(updated, assignments), action, at });
+  await publish(trx, updated, assignments, action);
 }
 
 export function facts(m: MatterRow, assignments: AssignmentRow[]): MatterFacts {
@@ -95,5 +145,5 @@ export async function publish(trx: Kysely<DB>, m: MatterRow, assignments: Assign
     action, id: m.id, code: m.code, status: m.status, urgent: m.urgent, overdue: m.overdue, areaPath: m.area_path, ownerPath: m.owner_path,
     subjects: assignments.filter((a) => a.status !== 'cancelled').map(subjectOf), at: new Date().toISOString(),
   };
-  await sql`select pg_notify('dualgrid_matters', ${JSON.stringify(payload)})`.execute(trx);
+  await repo.notifyMatters(trx, JSON.stringify(payload));
 }

@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { DB, GroupMessagesTable } from '../../db/schema.ts';
 
 export type MessageRow = Selectable<GroupMessagesTable>;
@@ -31,18 +31,21 @@ export async function insertMessages(db: Kysely<DB>, rows: NewMessage[]): Promis
 export const getMessage = (db: Kysely<DB>, id: number) => db.selectFrom('group_messages').selectAll().where('id', '=', id).executeTakeFirst();
 export const lockMessage = (db: Kysely<DB>, id: number) => db.selectFrom('group_messages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
-/** Groups by their external id, with their grid's path (for scope and alerts). */
-export const groupsByExternal = (db: Kysely<DB>, externalIds: string[]) =>
-  db.selectFrom('online_groups as g').innerJoin('nodes as n', 'n.id', 'g.grid_id')
-    .select(['g.id', 'g.grid_id', 'g.external_id', 'g.name', 'n.path']).where('g.external_id', 'in', externalIds).where('g.status', '=', 'active').execute();
+export const messageStates = (db: Kysely<DB>, ids: number[]) =>
+  ids.length ? db.selectFrom('group_messages').select(['id', 'state']).where('id', 'in', ids).execute() : Promise.resolve([]);
 
-export const groupWithGrid = (db: Kysely<DB>, id: number) =>
-  db.selectFrom('online_groups as g').innerJoin('nodes as n', 'n.id', 'g.grid_id')
-    .select(['g.id', 'g.grid_id', 'g.external_id', 'g.name', 'g.status', 'g.platform', 'n.path', 'n.name as grid_name']).where('g.id', '=', id).executeTakeFirst();
+export const updateMessage = (db: Kysely<DB>, id: number, patch: Updateable<GroupMessagesTable>) =>
+  db.updateTable('group_messages').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 
-export const membersByExternal = (db: Kysely<DB>, pairs: { groupId: number; externalUserId: string }[]) =>
-  pairs.length === 0 ? Promise.resolve([]) : db.selectFrom('group_members').select(['id', 'group_id', 'external_user_id', 'display_name'])
-    .where((eb) => eb.or(pairs.map((p) => eb.and([eb('group_id', '=', p.groupId), eb('external_user_id', '=', p.externalUserId)])))).execute();
+/** Gives the messages held under an external group id their group and grid, as new. */
+export const releaseHeld = (db: Kysely<DB>, externalGroupId: string, group: { id: number; grid_id: number }) =>
+  db.updateTable('group_messages').set({ group_id: group.id, grid_id: group.grid_id, state: 'new' })
+    .where('state', '=', 'held').where('external_group_id', '=', externalGroupId).returningAll().execute();
+
+/** NOTIFY on a channel; delivered to listeners when the transaction commits. */
+export const notify = async (db: Kysely<DB>, channel: string, payload: string) => {
+  await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+};
 
 export interface MessageFilter {
   prefixes: string[];

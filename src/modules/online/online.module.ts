@@ -9,15 +9,17 @@ import { messagesLiveRoutes } from './messages.live.ts';
 import { MessagesService } from './messages.service.ts';
 import { onlineRoutes } from './online.routes.ts';
 import { SensorCache } from './sensor.cache.ts';
+import { SourceCache } from './source.cache.ts';
 import { OnlineStatsService } from './stats.service.ts';
 
 /** The online grid (线上网格): intake from outside, staff routes and live events, wired from one place for app.ts. */
 export async function onlineModule(app: FastifyInstance, deps: AppDeps, matters: MattersService): Promise<void> {
   const sensors = new SensorCache(deps.db);
-  const intake = new IntakeService(deps, sensors);
-  const admin = new OnlineAdminService(deps, sensors);
+  const sources = new SourceCache(deps.db);
+  const intake = new IntakeService(deps, sensors, sources);
+  const admin = new OnlineAdminService(deps, sensors, sources);
   app.addHook('onClose', async () => intake.drain());
-  await app.register(intakeRoutes(intake, admin));
+  await app.register(intakeRoutes(intake));
   await app.register(onlineRoutes({ messages: new MessagesService(deps, intake, matters), coverage: new CoverageService(deps), admin, stats: new OnlineStatsService(deps) }));
   await app.register(messagesLiveRoutes(deps));
 }

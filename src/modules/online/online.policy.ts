@@ -1,6 +1,6 @@
-import { denied } from '../../core/errors.ts';
+import { denied, forbidden } from '../../core/errors.ts';
 import { type Actor, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Who may do what with the online grid. Messages and groups belong to their grid: its staff, the
@@ -19,6 +19,20 @@ export const messageScope = (actor: Actor | null): string[] => {
 
 export const mayReadGrid = (actor: Actor | null, gridPath: string) => holdsOn(actor, GRID_STAFF, gridPath);
 
+/** A message of a known grid is its staff's; a held one (no grid yet) only administrators'. */
+export const mayReadMessage = (actor: Actor | null, gridPath: string | null) => (gridPath ? mayReadGrid(actor, gridPath) : isAdmin(actor));
+
+export const isAdmin = (actor: Actor | null) => holdsAny(actor, ADMIN);
+
+export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
+  if (!actor) throw denied(actor);
+}
+
+/** A figures page is about a node inside one of the actor's message scopes. */
+export function assertWithinScope(prefixes: string[], path: string): void {
+  if (!prefixes.some((p) => path.startsWith(p))) throw forbidden('That part of the tree is outside your scope.');
+}
+
 export function assertMayActOnGrid(actor: Actor | null, gridPath: string, what: string): void {
   if (!holdsOn(actor, GRID_STAFF, gridPath)) throw denied(actor, `Only the staff of this grid (or its community and centre) may ${what}.`);
 }
@@ -28,7 +42,7 @@ export function assertMayEditMembers(actor: Actor | null, gridPath: string): voi
 }
 
 export function assertAdmin(actor: Actor | null): void {
-  if (!holdsAny(actor, ADMIN)) throw denied(actor, 'Only an administrator may do this.');
+  if (!isAdmin(actor)) throw denied(actor, 'Only an administrator may do this.');
 }
 
 export function assertAdminOn(actor: Actor | null, path: string): void {

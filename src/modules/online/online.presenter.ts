@@ -1,6 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { GroupMembersTable, IntakeSourcesTable, SensingPhrasesTable } from '../../db/schema.ts';
+import type { CoverageFigures, GroupCoverage } from './coverage.service.ts';
+import type { WebhookTaken } from './intake.service.ts';
 import type { MessageRow } from './messages.repository.ts';
+import type { Figures } from './stats.service.ts';
 
 /** Only the first characters of a secret ever leave the server: enough to tell two apart. */
 export const maskSecret = (s: string | null) => (s ? `${s.slice(0, 4)}${'*'.repeat(Math.max(4, Math.min(12, s.length - 4)))}` : null);
@@ -33,4 +36,37 @@ export function presentSource(s: Selectable<IntakeSourcesTable>) {
 
 export function presentPhrase(p: Selectable<SensingPhrasesTable>) {
   return { id: p.id, kind: p.kind, phrase: p.phrase, categoryCode: p.category_code, urgentKind: p.urgent_kind, weight: p.weight, createdAt: p.created_at.toISOString() };
+}
+
+/** A single webhook message answers with what became of it; a batch with counts and each message's id. */
+export function presentWebhookTaken(t: WebhookTaken) {
+  if (t.single) return t.taken;
+  return {
+    accepted: t.taken.filter((x) => !x.duplicate).length, duplicates: t.taken.filter((x) => x.duplicate).length,
+    items: t.taken.map((x, i) => ({ messageId: t.messageIds[i] ?? '', ...x })),
+  };
+}
+
+const presentFigures = (f: Figures) => ({ messages: f.messages, actionable: f.actionable, urgent: f.urgent, toMatter: f.to_matter, handledInGroup: f.handled_in_group });
+
+export function presentOnlineStats(r: {
+  under: { id: number; name: string }; totals: Figures; held: number | null;
+  grids: (Figures & { grid_id: number; grid_name: string })[]; communities: (Figures & { id: number; name: string })[];
+}) {
+  return {
+    under: { id: r.under.id, name: r.under.name }, totals: { ...presentFigures(r.totals), held: r.held },
+    grids: r.grids.map((g) => ({ gridId: g.grid_id, name: g.grid_name, ...presentFigures(g) })),
+    communities: r.communities.map((c) => ({ communityId: c.id, name: c.name, ...presentFigures(c) })),
+  };
+}
+
+export function presentCoverage(r: { under: { id: number; name: string; level: string }; groups: GroupCoverage[]; figures: CoverageFigures[] }) {
+  return {
+    under: { id: r.under.id, name: r.under.name, level: r.under.level },
+    groups: r.groups.map((g) => ({
+      groupId: g.group_id, groupName: g.group_name, gridId: g.grid_id, gridName: g.grid_name, members: g.members, realName: g.real_name,
+      hasGridWorker: g.worker, hasGridChief: g.chief, departments: g.departments, covered: g.covered,
+    })),
+    grids: r.figures.filter((f) => f.level === 'grid'), communities: r.figures.filter((f) => f.level === 'community'), towns: r.figures.filter((f) => f.level === 'town'),
+  };
 }

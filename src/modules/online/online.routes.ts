@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageSchema as list } from '../../core/cursor.ts';
 import type { OnlineAdminService } from './admin.service.ts';
 import type { CoverageService } from './coverage.service.ts';
 import type { MessagesService } from './messages.service.ts';
 import * as s from './online.schema.ts';
-import { presentMember, presentMessage, presentPhrase, presentSource } from './online.presenter.ts';
+import { presentCoverage, presentMember, presentMessage, presentOnlineStats, presentPhrase, presentSource } from './online.presenter.ts';
 import type { OnlineStatsService } from './stats.service.ts';
 
 const tags = ['online'];
-const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export interface OnlineServices { messages: MessagesService; coverage: CoverageService; admin: OnlineAdminService; stats: OnlineStatsService }
 
@@ -47,7 +47,7 @@ export function onlineRoutes({ messages, coverage, admin, stats }: OnlineService
     app.get('/api/held-messages', {
       schema: { tags, summary: 'Messages from groups not bound to any online group yet (administrators)', querystring: s.heldQuery, response: { 200: list(s.messageSchema) } },
     }, async (req) => {
-      const { items, nextCursor } = await messages.held(req.ctx, req.query.limit, req.query.cursor);
+      const { items, nextCursor } = await messages.held(req.ctx, req.query);
       return { items: items.map(presentMessage), nextCursor };
     });
 
@@ -59,7 +59,7 @@ export function onlineRoutes({ messages, coverage, admin, stats }: OnlineService
     app.get('/api/online-groups/coverage', {
       schema: { tags, summary: 'Staff coverage of online groups (grid worker, grid chief, departments in the group) per group, grid, community and town',
         querystring: s.coverageQuery, response: { 200: s.coverageSchema } },
-    }, async (req) => coverage.coverage(req.ctx, req.query.under));
+    }, async (req) => presentCoverage(await coverage.coverage(req.ctx, req.query.under)));
 
     app.get('/api/online-groups/:id/members', {
       schema: { tags, summary: 'Members of a group with their real-name status', params: s.idParams, response: { 200: z.object({ items: z.array(s.memberSchema) }) } },
@@ -71,16 +71,16 @@ export function onlineRoutes({ messages, coverage, admin, stats }: OnlineService
 
     app.get('/api/stats/online', {
       schema: { tags, summary: 'Online-grid figures: messages, actionable, urgent, to matter, handled in group, held; per grid and community', querystring: s.statsQuery, response: { 200: s.statsSchema } },
-    }, async (req) => stats.figures(req.ctx, req.query));
+    }, async (req) => presentOnlineStats(await stats.figures(req.ctx, req.query)));
 
     app.get('/api/intake/sources', { schema: { tags, summary: 'Intake sources (administrators); secrets masked', response: { 200: z.object({ items: z.array(s.sourceSchema) }) } } },
-      async (req) => ({ items: (await admin.sources(req.ctx)).map(presentSource) }));
+      async (req) => ({ items: (await admin.listSources(req.ctx)).map(presentSource) }));
 
     app.post('/api/intake/sources', { schema: { tags, summary: 'Add a WeCom app or a webhook source (administrators)', body: s.sourceBody, response: { 201: s.sourceSchema } } },
       async (req, reply) => reply.code(201).send(presentSource(await admin.createSource(req.ctx, req.body))));
 
     app.get('/api/sensing/phrases', { schema: { tags, summary: 'Phrases added to the sensing dictionary (administrators)', response: { 200: z.object({ items: z.array(s.phraseSchema) }) } } },
-      async (req) => ({ items: (await admin.phrases(req.ctx)).map(presentPhrase) }));
+      async (req) => ({ items: (await admin.listPhrases(req.ctx)).map(presentPhrase) }));
 
     app.post('/api/sensing/phrases', { schema: { tags, summary: 'Add a phrase; new messages are sensed with it at once', body: s.phraseBody, response: { 201: s.phraseSchema } } },
       async (req, reply) => reply.code(201).send(presentPhrase(await admin.addPhrase(req.ctx, req.body))));

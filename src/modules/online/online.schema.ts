@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { URGENT_KINDS } from '../../core/vocabulary.ts';
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const sourceParams = z.object({ sourceId: z.coerce.number().int().positive() });
@@ -72,7 +73,7 @@ export const phraseBody = z.object({
   kind: z.enum(['category', 'urgent', 'chatter', 'landmark']),
   phrase: z.string().trim().min(1).max(40),
   categoryCode: z.string().max(20).optional(),
-  urgentKind: z.enum(['fraud', 'fire', 'flood', 'fight', 'missing', 'gas', 'injury']).optional(),
+  urgentKind: z.enum(URGENT_KINDS).optional(),
   weight: z.number().min(0.1).max(5).default(1),
 });
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createSensor, DEFAULT_DICTIONARY, mergeDictionary } from '../../core/sensing/index.ts';
 import type { Sensor } from '../../core/sensing/types.ts';
 import type { DB } from '../../db/schema.ts';
+import { sensorPhrases } from './intake.repository.ts';
 
 /** Other app processes may change phrases too; past this age the merged sensor is rebuilt anyway. */
 const MAX_AGE_MS = 60_000;
@@ -32,7 +33,7 @@ export class SensorCache {
 
   private async build(): Promise<Sensor> {
     const generation = this.generation;
-    const rows = await this.db.selectFrom('sensing_phrases').select(['kind', 'category_code', 'urgent_kind', 'phrase', 'weight']).orderBy('id').execute();
+    const rows = await sensorPhrases(this.db);
     const sensor = createSensor(mergeDictionary(DEFAULT_DICTIONARY, rows.map((r) => ({
       kind: r.kind, categoryCode: r.category_code, urgentKind: r.urgent_kind, phrase: r.phrase, weight: r.weight,
     }))));

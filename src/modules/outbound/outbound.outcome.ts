@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, MatterRow } from '../../db/schema.ts';
-import { enqueueDeliveries, sourceGroups } from './outbound.queue.ts';
+import { getCategoryName, latestHandling, resultPhotosOf, sourceGroups } from './deliveries.repository.ts';
+import { enqueueDeliveries } from './outbound.queue.ts';
 import type { DeliveryFacts } from './outbound.render.ts';
 
 /**
@@ -11,13 +12,10 @@ import type { DeliveryFacts } from './outbound.render.ts';
 export async function enqueueMatterOutcome(trx: Kysely<DB>, m: MatterRow, closeEventId: number, at: Date): Promise<number[]> {
   const groups = await sourceGroups(trx, m.id);
   if (groups.length === 0) return [];
-  const category = m.category_id ? await trx.selectFrom('categories').select('name').where('id', '=', m.category_id).executeTakeFirst() : undefined;
+  const category = m.category_id ? await getCategoryName(trx, m.category_id) : undefined;
   // What was done: the latest handling step (a reopened matter was handled again) and its result photos.
-  const handled = await trx.selectFrom('matter_events').select(['id', 'note']).where('matter_id', '=', m.id).where('action', '=', 'handle')
-    .orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const photos = handled
-    ? await trx.selectFrom('matter_photos').select('file_hash').where('event_id', '=', handled.id).where('stage', '=', 'result').orderBy('id').execute()
-    : [];
+  const handled = await latestHandling(trx, m.id);
+  const photos = handled ? await resultPhotosOf(trx, handled.id) : [];
   const facts: DeliveryFacts = {
     type: 'matter_outcome',
     matter: {

@@ -1,6 +1,6 @@
 import { denied } from '../../core/errors.ts';
 import { type Actor, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import { MATTER_STATUSES, type MatterStatus, type Role } from '../../core/vocabulary.ts';
 
 /**
  * Who may speak to the online groups. A group's targets hold secrets (robot keys, signing secrets): an
@@ -9,6 +9,11 @@ import type { Role } from '../../db/schema.ts';
  */
 const TARGET_KEEPERS: readonly Role[] = ['admin', 'community_staff'];
 const BROADCASTERS: readonly Role[] = ['admin', 'centre_operator', 'community_staff'];
+
+/** Anonymous callers learn nothing, not even whether what they ask for exists. */
+export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
+  if (!actor) throw denied(actor);
+}
 
 export function assertMayManageTargets(actor: Actor | null, gridPath: string): void {
   if (!holdsOn(actor, TARGET_KEEPERS, gridPath)) throw denied(actor, "Only an administrator or the staff of this group's community may see or change where its messages go.");
@@ -42,3 +47,9 @@ export const deliveryScope = broadcastScope;
 export function assertMayRetry(actor: Actor | null, gridPath: string): void {
   if (!holdsOn(actor, ['admin'], gridPath)) throw denied(actor, 'Only an administrator may send a failed delivery again.');
 }
+
+/**
+ * A matter's outcome is public once feedback is given: the loop's last two steps (feedback, closed), whose
+ * result photos anyone with the link may see. Report photos never are.
+ */
+export const PUBLIC_OUTCOME_STATUSES: readonly MatterStatus[] = MATTER_STATUSES.slice(MATTER_STATUSES.indexOf('feedback'), MATTER_STATUSES.indexOf('closed') + 1);

@@ -1,5 +1,7 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DB, OutboundDeliveriesTable } from '../../db/schema.ts';
+import { insertJobOnce } from '../jobs/jobs.repository.ts';
+import { insertDeliveryOnce, listActiveTargetsOf, updateDelivery } from './deliveries.repository.ts';
 import type { DeliveryFacts } from './outbound.render.ts';
 
 /** Waits before the 2nd, 3rd, 4th and 5th attempt; after the 5th fails, the delivery is failed. */
@@ -18,12 +20,12 @@ export interface NewDelivery {
 
 /** Schedules attempt number `attempt` (counted over the delivery's life) of a delivery; one job per attempt. */
 export async function scheduleAttempt(db: Kysely<DB>, deliveryId: number, attempt: number, series: number, runAt: Date): Promise<void> {
-  await db.insertInto('jobs').values({
+  await insertJobOnce(db, {
     // matter_id stays null: a matter's step cancels that matter's pending jobs, and a delivery must survive it.
     kind: 'outbound.deliver', matter_id: null, run_at: runAt, dedupe_key: `deliver:${deliveryId}:${attempt}`,
     payload: JSON.stringify({ deliveryId, attempt, series }),
-  }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-  await db.updateTable('outbound_deliveries').set({ next_attempt_at: runAt }).where('id', '=', deliveryId).execute();
+  });
+  await updateDelivery(db, deliveryId, { next_attempt_at: runAt });
 }
 
 /**
@@ -33,8 +35,7 @@ export async function scheduleAttempt(db: Kysely<DB>, deliveryId: number, attemp
  */
 export async function enqueueDeliveries(trx: Kysely<DB>, rows: NewDelivery[], at: Date): Promise<number[]> {
   if (rows.length === 0) return [];
-  const targets = await trx.selectFrom('outbound_targets').select(['id', 'group_id']).where('status', '=', 'active')
-    .where('group_id', 'in', rows.map((r) => r.groupId)).execute();
+  const targets = await listActiveTargetsOf(trx, rows.map((r) => r.groupId));
   const targetOf = new Map(targets.map((t) => [t.group_id, t.id]));
   const created: number[] = [];
   for (const r of rows) {
@@ -44,25 +45,10 @@ export async function enqueueDeliveries(trx: Kysely<DB>, rows: NewDelivery[], at
       payload: JSON.stringify(r.facts), dedupe_key: r.dedupeKey, created_at: at,
       ...(targetId ? {} : { status: 'failed' as const, last_error: NO_TARGET }),
     };
-    const row = await trx.insertInto('outbound_deliveries').values(values).onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('id').executeTakeFirst();
+    const row = await insertDeliveryOnce(trx, values);
     if (!row) continue;
     created.push(row.id);
     if (targetId) await scheduleAttempt(trx, row.id, 1, 1, at);
   }
   return created;
-}
-
-/** The active online groups a matter came from: its own source messages and those of matters merged into it. */
-export async function sourceGroups(db: Kysely<DB>, matterId: number): Promise<number[]> {
-  const { rows } = await sql<{ id: number }>`
-    with recursive family(id) as (
-      select ${matterId}::int
-      union
-      select m.id from matters m join family f on m.merged_into_id = f.id
-    )
-    select distinct g.id from group_messages gm join online_groups g on g.id = gm.group_id
-     where gm.matter_id in (select id from family) and g.status = 'active'
-     order by g.id`.execute(db);
-  return rows.map((r) => r.id);
 }

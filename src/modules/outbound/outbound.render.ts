@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beijingMinute } from '../../core/beijing.ts';
 
 /**
  * What a delivery says, stored as facts when it is created and rendered when it is sent, so links use the
@@ -37,9 +38,6 @@ export const WECOM_MARKDOWN_MAX_BYTES = 4096;
 
 export const photoUrl = (publicUrl: string, hash: string) => `${publicUrl}/api/public/files/${hash}`;
 export const matterPageUrl = (publicUrl: string, code: string) => `${publicUrl}/r/m/${encodeURIComponent(code)}`;
-
-/** 'YYYY-MM-DD HH:MM' in Beijing time. */
-export const beijingMinute = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 export function render(facts: DeliveryFacts, publicUrl: string): RenderedMessage {
   if (facts.type === 'broadcast') {

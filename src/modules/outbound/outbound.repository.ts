@@ -41,6 +41,26 @@ export const insertPlan = (db: Kysely<DB>, row: Insertable<BroadcastPlansTable>)
 export const updatePlan = (db: Kysely<DB>, id: number, patch: Updateable<BroadcastPlansTable>) =>
   db.updateTable('broadcast_plans').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 export const listPlans = (db: Kysely<DB>) => db.selectFrom('broadcast_plans').selectAll().orderBy('id').execute();
+export const setPlanNextRun = (db: Kysely<DB>, id: number, at: Date | null) => db.updateTable('broadcast_plans').set({ next_run_at: at }).where('id', '=', id).execute();
+
+export const getActiveContent = (db: Kysely<DB>, id: number) =>
+  db.selectFrom('broadcast_content').selectAll().where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+/** A theme's active items by id, the order its rotation goes through them. */
+export const listThemeContent = (db: Kysely<DB>, theme: string) =>
+  db.selectFrom('broadcast_content').selectAll().where('theme', '=', theme).where('status', '=', 'active').orderBy('id').execute();
+
+/** Every active group whose grid lies under the node. */
+export async function activeGroupsUnder(db: Kysely<DB>, nodeId: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`select g.id from online_groups g join nodes n on n.id = g.grid_id
+     where g.status = 'active' and n.path like (select path from nodes where id = ${nodeId}) || '%' order by g.id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+export async function activeGroupsAmong(db: Kysely<DB>, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('online_groups').select('id').where('id', 'in', ids).where('status', '=', 'active').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
 
 export interface DeliveryQuery { prefixes: string[]; groupId?: number; matterId?: number; status?: 'pending' | 'sent' | 'failed'; kind?: OutboundDeliveriesTable['kind']; beforeId?: number; limit: number }
 
@@ -61,10 +81,3 @@ export function listDeliveries(db: Kysely<DB>, q: DeliveryQuery) {
 export const getDeliveryWithPath = (db: Kysely<DB>, id: number) =>
   db.selectFrom('outbound_deliveries as d').innerJoin('online_groups as g', 'g.id', 'd.group_id').innerJoin('nodes as n', 'n.id', 'g.grid_id')
     .selectAll('d').select(['g.name as group_name', 'n.path']).where('d.id', '=', id).executeTakeFirst();
-
-/** True when a photo is a result photo of a matter whose outcome is public (feedback given, or closed). */
-export async function isPublicResultPhoto(db: Kysely<DB>, hash: string): Promise<boolean> {
-  const { rows } = await sql<{ one: number }>`select 1 as one from matter_photos p join matters m on m.id = p.matter_id
-     where p.file_hash = ${hash} and p.stage = 'result' and m.status in ('feedback', 'closed') limit 1`.execute(db);
-  return rows.length > 0;
-}

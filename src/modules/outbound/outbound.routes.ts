@@ -1,21 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../core/errors.ts';
-import { systemContext } from '../../core/scope.ts';
-import type { AppDeps } from '../../deps.ts';
-import { FilesService } from '../files/files.service.ts';
-import { presentContent, presentPlan, presentTarget } from './outbound.presenter.ts';
-import * as repo from './outbound.repository.ts';
+import { pageSchema as page } from '../../core/cursor.ts';
+import { presentContent, presentDelivery, presentPlan, presentTarget } from './outbound.presenter.ts';
 import * as s from './outbound.schema.ts';
-import { OutboundService } from './outbound.service.ts';
+import type { OutboundService } from './outbound.service.ts';
 
 const tags = ['outbound'];
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-/** Outbound to the online groups: where each group's messages go, broadcasts (宣传), the delivery log, public result photos. */
-export function outboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
-  const service = new OutboundService(deps);
-  const files = new FilesService(deps);
+/**
+ * Outbound to the online groups: where each group's messages go, broadcasts (宣传), the delivery log, public result
+ * photos. `publicUrl` is where links in a delivery's text point.
+ */
+export function outboundRoutes(service: OutboundService, publicUrl: string): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/online-groups/:id/targets', {
       schema: { tags, summary: "A group's outbound targets, secrets masked (administrators, the group's community staff)", params: s.idParams, response: { 200: z.object({ items: z.array(s.targetSchema) }) } },
@@ -65,11 +61,14 @@ export function outboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
 
     app.get('/api/outbound/deliveries', {
       schema: { tags, summary: 'The delivery log to groups in my scope, newest first, with every attempt', querystring: s.deliveryQuery, response: { 200: page(s.deliverySchema) } },
-    }, async (req) => service.listDeliveries(req.ctx, req.query));
+    }, async (req) => {
+      const { items, nextCursor } = await service.listDeliveries(req.ctx, req.query);
+      return { items: items.map((d) => presentDelivery(d, publicUrl)), nextCursor };
+    });
 
     app.post('/api/outbound/deliveries/:id/retry', {
       schema: { tags, summary: 'Send a failed delivery again now (administrators)', params: s.idParams, response: { 200: s.deliverySchema } },
-    }, async (req) => service.retry(req.ctx, req.params.id));
+    }, async (req) => presentDelivery(await service.retry(req.ctx, req.params.id), publicUrl));
 
     app.get('/api/public/files/:hash', {
       schema: {
@@ -77,9 +76,7 @@ export function outboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         params: s.hashParams, produces: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'],
       },
     }, async (req, reply) => {
-      // The SHA-256 is unguessable, and only result photos of public outcomes are served: report photos stay private.
-      if (!(await repo.isPublicResultPhoto(deps.db, req.params.hash))) throw notFound('The photo');
-      const file = await files.open(systemContext(req.ctx.requestId), req.params.hash);
+      const file = await service.publicPhoto(req.ctx, req.params.hash);
       return reply.header('content-type', file.mime).header('content-length', file.size).header('cache-control', 'public, max-age=86400')
         .header('x-content-type-options', 'nosniff').send(file.stream);
     });

@@ -2,13 +2,17 @@ import type { Kysely, Selectable } from 'kysely';
 import type { z } from 'zod';
 import { decodeCursor, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { type RequestContext, nowOf } from '../../core/scope.ts';
+import { type RequestContext, nowOf, recordedUserId, systemContext } from '../../core/scope.ts';
 import type { BroadcastPlansTable, DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import type { FilesService } from '../files/files.service.ts';
+import * as deliveries from './deliveries.repository.ts';
 import { schedulePlanRun } from './outbound.jobs.ts';
-import { assertMayBroadcastTo, assertMayEditContent, assertMayManageTargets, assertMayRetry, assertMayUseContent, broadcastScope, deliveryScope } from './outbound.policy.ts';
-import { presentDelivery } from './outbound.presenter.ts';
+import {
+  assertMayBroadcastTo, assertMayEditContent, assertMayManageTargets, assertMayRetry, assertMayUseContent, assertSignedIn, broadcastScope, deliveryScope,
+  PUBLIC_OUTCOME_STATUSES,
+} from './outbound.policy.ts';
 import { RETRY_DELAYS_MS, scheduleAttempt } from './outbound.queue.ts';
 import * as repo from './outbound.repository.ts';
 import type * as s from './outbound.schema.ts';
@@ -17,11 +21,16 @@ import { nextRunAt } from './outbound.schedule.ts';
 type Plan = Selectable<BroadcastPlansTable>;
 type PlanShape = Pick<Plan, 'cadence' | 'weekday' | 'content_id' | 'theme' | 'node_id' | 'group_ids'>;
 
+/** One active target per group: another is added or enabled only once the current one is disabled. */
+async function assertNoActiveTarget(db: Kysely<DB>, groupId: number): Promise<void> {
+  if (await repo.activeTarget(db, groupId)) throw new AppError('CONFLICT', 'This group already has an active target; disable it first.');
+}
+
 const invalid = (message: string, field: string) => new AppError('VALIDATION_FAILED', message, { issues: [{ path: [field], message }] });
 
 /** Outbound to the online groups: targets per group, the broadcast library and plans, and the delivery log. */
 export class OutboundService {
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: AppDeps, private readonly files: FilesService) {}
 
   private tx<T>(fn: (trx: Kysely<DB>) => Promise<T>) {
     return this.deps.db.transaction().execute(fn);
@@ -29,7 +38,7 @@ export class OutboundService {
 
   private async groupFor(ctx: RequestContext, db: Kysely<DB>, groupId: number) {
     // Anonymous callers learn nothing, not even whether the group exists.
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+    assertSignedIn(ctx.actor);
     const group = await repo.getGroupWithPath(db, groupId);
     if (!group) throw notFound(`Online group ${groupId}`);
     assertMayManageTargets(ctx.actor, group.path);
@@ -46,7 +55,7 @@ export class OutboundService {
   createTarget(ctx: RequestContext, groupId: number, body: z.infer<typeof s.createTargetBody>) {
     return this.tx(async (trx) => {
       await this.groupFor(ctx, trx, groupId);
-      if (await repo.activeTarget(trx, groupId)) throw new AppError('CONFLICT', 'This group already has an active target; disable it first.');
+      await assertNoActiveTarget(trx, groupId);
       const target = await repo.insertTarget(trx, { group_id: groupId, kind: body.kind, url: body.url, secret: body.secret ?? null });
       await appendAudit(trx, ctx, { action: 'outbound.target.create', subjectType: 'online_group', subjectId: groupId, details: { targetId: target.id, kind: body.kind } });
       return target;
@@ -62,9 +71,7 @@ export class OutboundService {
       const secret = patch.secret === undefined ? target.secret : patch.secret;
       if (kind === 'webhook' && !secret) throw invalid('a webhook target needs a signing secret', 'secret');
       const status = patch.status ?? target.status;
-      if (status === 'active' && target.status !== 'active' && (await repo.activeTarget(trx, groupId))) {
-        throw new AppError('CONFLICT', 'This group already has an active target; disable it first.');
-      }
+      if (status === 'active' && target.status !== 'active') await assertNoActiveTarget(trx, groupId);
       const updated = await repo.updateTarget(trx, targetId, { kind, url: patch.url ?? target.url, secret: kind === 'wecom_robot' ? null : secret, status });
       // The audit names the fields changed, never the secret itself.
       await appendAudit(trx, ctx, { action: 'outbound.target.update', subjectType: 'online_group', subjectId: groupId, details: { targetId, changed: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) } });
@@ -83,7 +90,7 @@ export class OutboundService {
   createContent(ctx: RequestContext, body: z.infer<typeof s.createContentBody>) {
     assertMayUseContent(ctx.actor);
     return this.tx(async (trx) => {
-      const row = await repo.insertContent(trx, { title: body.title, body: body.body, theme: body.theme ?? null, created_by: ctx.actor?.userId || null });
+      const row = await repo.insertContent(trx, { title: body.title, body: body.body, theme: body.theme ?? null, created_by: recordedUserId(ctx.actor) });
       await appendAudit(trx, ctx, { action: 'broadcast.content.create', subjectType: 'broadcast_content', subjectId: row.id });
       return row;
     });
@@ -116,21 +123,21 @@ export class OutboundService {
 
   async getPlan(ctx: RequestContext, id: number) {
     const plan = await repo.getPlan(this.deps.db, id);
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+    assertSignedIn(ctx.actor);
     if (!plan) throw notFound(`Plan ${id}`);
     assertMayBroadcastTo(ctx.actor, await this.planPaths(this.deps.db, plan));
     return plan;
   }
 
   createPlan(ctx: RequestContext, body: z.infer<typeof s.createPlanBody>) {
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+    assertSignedIn(ctx.actor);
     return this.tx(async (trx) => {
       const shape: PlanShape = {
         cadence: body.cadence, weekday: body.weekday ?? null, content_id: body.contentId ?? null, theme: body.theme ?? null,
         node_id: body.nodeId ?? null, group_ids: [...new Set(body.groupIds ?? [])],
       };
       await this.checkPlan(ctx, trx, shape);
-      const plan = await repo.insertPlan(trx, { name: body.name, time_of_day: body.timeOfDay, ...shape, created_by: ctx.actor?.userId || null });
+      const plan = await repo.insertPlan(trx, { name: body.name, time_of_day: body.timeOfDay, ...shape, created_by: recordedUserId(ctx.actor) });
       await schedulePlanRun(trx, plan.id, nextRunAt({ cadence: plan.cadence, timeOfDay: plan.time_of_day, weekday: plan.weekday }, nowOf(ctx)));
       await appendAudit(trx, ctx, { action: 'broadcast.plan.create', subjectType: 'broadcast_plan', subjectId: plan.id });
       return (await repo.getPlan(trx, plan.id)) ?? plan;
@@ -138,7 +145,7 @@ export class OutboundService {
   }
 
   updatePlan(ctx: RequestContext, id: number, patch: z.infer<typeof s.updatePlanBody>) {
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+    assertSignedIn(ctx.actor);
     return this.tx(async (trx) => {
       const plan = await repo.lockPlan(trx, id);
       if (!plan) throw notFound(`Plan ${id}`);
@@ -197,27 +204,34 @@ export class OutboundService {
     const prefixes = deliveryScope(ctx.actor);
     const beforeId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
     const rows = await repo.listDeliveries(this.deps.db, { prefixes, groupId: q.groupId, matterId: q.matterId, status: q.status, kind: q.kind, beforeId, limit: q.limit });
-    const { items, nextCursor } = page(rows, q.limit, (r) => [r.id]);
-    return { items: items.map((d) => presentDelivery(d, this.deps.config.publicUrl)), nextCursor };
+    return page(rows, q.limit, (r) => [r.id]);
   }
 
   /** Sends a failed delivery again now, to the group's current target; one attempt, then failed again if it fails. */
   retry(ctx: RequestContext, id: number) {
-    if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
+    assertSignedIn(ctx.actor);
     return this.tx(async (trx) => {
       const d = await repo.getDeliveryWithPath(trx, id);
       if (!d) throw notFound(`Delivery ${id}`);
       assertMayRetry(ctx.actor, d.path);
       const now = nowOf(ctx);
       // Only one of two concurrent retries finds it failed.
-      const res = await trx.updateTable('outbound_deliveries').set({ status: 'pending' }).where('id', '=', id).where('status', '=', 'failed').executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('CONFLICT', `Delivery ${id} is ${d.status}; only a failed delivery is sent again.`);
+      if (!(await deliveries.reopenFailedDelivery(trx, id))) throw new AppError('CONFLICT', `Delivery ${id} is ${d.status}; only a failed delivery is sent again.`);
       await scheduleAttempt(trx, id, d.attempts + 1, RETRY_SERIES_LAST, now);
       await appendAudit(trx, ctx, { action: 'outbound.delivery.retry', subjectType: 'outbound_delivery', subjectId: id });
       const after = await repo.getDeliveryWithPath(trx, id);
       if (!after) throw notFound(`Delivery ${id}`);
-      return presentDelivery(after, this.deps.config.publicUrl);
+      return after;
     });
+  }
+
+  // — public result photos —
+
+  /** A result photo of a matter whose outcome is public, for links posted to groups; no sign-in. */
+  async publicPhoto(ctx: RequestContext, hash: string) {
+    // The SHA-256 is unguessable, and only result photos of public outcomes are served: report photos stay private.
+    if (!(await deliveries.isResultPhotoOfStatus(this.deps.db, hash, PUBLIC_OUTCOME_STATUSES))) throw notFound('The photo');
+    return this.files.open(systemContext(ctx.requestId), hash);
   }
 }
 

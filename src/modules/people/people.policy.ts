@@ -1,6 +1,6 @@
 import { denied } from '../../core/errors.ts';
-import { type Actor, assignmentsWith, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import { type Actor, assignmentsWith, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Residents' personal information under PIPL: only the staff who serve a grid see its people, always
@@ -47,3 +47,20 @@ export function assertMayReveal(actor: Actor | null, field: 'phone' | 'id_number
     throw denied(actor, field === 'phone' ? 'Your role may not see full phone numbers here.' : 'Your role may not see full ID numbers.');
   }
 }
+
+/** Accounts and roles are managed by administrators, inside their own subtree (a colleague at their own node too). */
+const MANAGERS: readonly Role[] = ['admin'];
+
+export function assertMayManagePeopleAt(actor: Actor | null, nodePath: string): void {
+  if (!holdsOn(actor, MANAGERS, nodePath)) throw denied(actor, 'Only an administrator of this part of the tree may manage people and roles here.');
+}
+
+/** Where the actor may list accounts: the subtrees they administer. */
+export function accountScope(actor: Actor | null): string[] {
+  if (!holdsAny(actor, MANAGERS)) throw denied(actor, 'Only administrators may list accounts.');
+  return prefixesFor(actor, MANAGERS);
+}
+
+/** An account is visible to an administrator above any role it holds or held (ended ones keep it in sight). */
+export const mayReadAccount = (actor: Actor | null, rolePaths: readonly string[]): boolean =>
+  rolePaths.some((path) => holdsOn(actor, MANAGERS, path));

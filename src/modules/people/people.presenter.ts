@@ -17,3 +17,10 @@ export const presentRole = (a: RoleAssignmentRow) => ({
 export const presentUser = (u: { id: number; username: string; display_name: string; phone_masked: string | null; status: string; roles: RoleAssignmentRow[] }) => ({
   id: u.id, username: u.username, displayName: u.display_name, phone: u.phone_masked, status: u.status, roles: u.roles.map(presentRole),
 });
+
+/** The audited reveal: only the fields asked for (and allowed), in full. */
+export const presentReveal = (r: { id: number; fields: readonly ('phone' | 'id_number')[]; phone: string | null; idNumber: string | null }) => ({
+  id: r.id,
+  ...(r.fields.includes('phone') ? { phone: r.phone } : {}),
+  ...(r.fields.includes('id_number') ? { idNumber: r.idNumber } : {}),
+});

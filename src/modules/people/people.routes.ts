@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { presentResident, presentUser } from './people.presenter.ts';
+import { pageSchema } from '../../core/cursor.ts';
+import { presentResident, presentReveal, presentUser } from './people.presenter.ts';
 import * as s from './people.schema.ts';
 import type { PeopleService } from './people.service.ts';
 import type { UsersService } from './users.service.ts';
 
-const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const list = pageSchema;
 
 export function peopleRoutes(people: PeopleService, users: UsersService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -22,21 +23,15 @@ export function peopleRoutes(people: PeopleService, users: UsersService): Fastif
 
     app.post('/api/residents', {
       schema: { tags: ['people'], summary: 'Register a resident (grid staff)', body: s.createResidentBody, response: { 201: s.residentSchema } },
-    }, async (req, reply) => {
-      const id = await people.createResident(req.ctx, req.body);
-      return reply.code(201).send(presentResident(await people.getResident(req.ctx, id)));
-    });
+    }, async (req, reply) => reply.code(201).send(presentResident(await people.createResident(req.ctx, req.body))));
 
     app.patch('/api/residents/:id', {
       schema: { tags: ['people'], summary: "Change a resident's household, name, phone or status", params: s.idParams, body: s.updateResidentBody, response: { 200: s.residentSchema } },
-    }, async (req) => {
-      await people.updateResident(req.ctx, req.params.id, req.body);
-      return presentResident(await people.getResident(req.ctx, req.params.id));
-    });
+    }, async (req) => presentResident(await people.updateResident(req.ctx, req.params.id, req.body)));
 
     app.post('/api/residents/:id/reveal', {
       schema: { tags: ['people'], summary: 'Show full phone or ID number with a reason (audited; only roles that need it)', params: s.idParams, body: s.revealBody, response: { 200: s.revealResult } },
-    }, async (req) => people.reveal(req.ctx, req.params.id, req.body));
+    }, async (req) => presentReveal(await people.reveal(req.ctx, req.params.id, req.body)));
 
     app.get('/api/users', {
       schema: { tags: ['people'], summary: 'Accounts with roles in my scope (administrators)', querystring: s.userQuery, response: { 200: list(s.userSchema) } },
@@ -55,10 +50,7 @@ export function peopleRoutes(people: PeopleService, users: UsersService): Fastif
 
     app.patch('/api/users/:id', {
       schema: { tags: ['people'], summary: 'Rename, disable or reset the password of an account', params: s.idParams, body: s.updateUserBody, response: { 200: s.userSchema } },
-    }, async (req) => {
-      await users.update(req.ctx, req.params.id, req.body);
-      return presentUser(await users.get(req.ctx, req.params.id));
-    });
+    }, async (req) => presentUser(await users.update(req.ctx, req.params.id, req.body)));
 
     app.post('/api/users/:id/roles', {
       schema: { tags: ['people'], summary: 'Grant a scoped role', params: s.idParams, body: s.roleBody, response: { 201: z.object({ id: z.number() }) } },

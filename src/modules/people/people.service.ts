@@ -6,11 +6,18 @@ import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { assertMayEditResidents, assertMayReveal, mayReadResident, residentReadScope } from './people.policy.ts';
+import * as structure from '../structure/structure.repository.ts';
 import * as repo from './people.repository.ts';
 import type { createResidentBody, residentQuery, revealBody, updateResidentBody } from './people.schema.ts';
 import type { z } from 'zod';
 
 export type ResidentInput = z.infer<typeof createResidentBody>;
+
+/** A resident's household must be one of their grid's. */
+async function assertHouseholdIn(db: Kysely<DB>, householdId: number, gridId: number): Promise<void> {
+  const household = await structure.getHousehold(db, householdId);
+  if (!household || household.grid_id !== gridId) throw notFound(`Household ${householdId} in grid ${gridId}`);
+}
 
 /** Residents (居民) and their personal information: masked by default, revealed only with a reason, always audited. */
 export class PeopleService {
@@ -19,7 +26,7 @@ export class PeopleService {
   async listResidents(ctx: RequestContext, q: z.infer<typeof residentQuery>) {
     const scope = residentReadScope(ctx.actor);
     const { db, vault } = this.deps;
-    const under = q.under ? (await db.selectFrom('nodes').select('path').where('id', '=', q.under).executeTakeFirst())?.path : undefined;
+    const under = q.under ? (await structure.getNode(db, q.under))?.path : undefined;
     if (q.under && !under) throw notFound(`Node ${q.under}`);
     const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
     const rows = await repo.listResidents(db, {
@@ -43,20 +50,19 @@ export class PeopleService {
     return row;
   }
 
+  /** Registers a resident and returns them as the registering staff now see them. */
   async createResident(ctx: RequestContext, input: ResidentInput) {
-    return this.deps.db.transaction().execute((trx) => this.createResidentIn(trx, ctx, input));
+    const id = await this.deps.db.transaction().execute((trx) => this.createResidentIn(trx, ctx, input));
+    return this.getResident(ctx, id);
   }
 
   async createResidentIn(trx: Kysely<DB>, ctx: RequestContext, input: ResidentInput): Promise<number> {
     const { vault } = this.deps;
-    const grid = await trx.selectFrom('nodes').select(['id', 'path', 'level', 'status']).where('id', '=', input.gridId).executeTakeFirst();
+    const grid = await structure.getNode(trx, input.gridId);
     if (!grid || (grid.level !== 'grid' && grid.level !== 'microgrid')) throw notFound(`Grid ${input.gridId}`);
     assertMayEditResidents(ctx.actor, grid.path);
     if (grid.status === 'retired') throw new AppError('RETIRED');
-    if (input.householdId !== null) {
-      const household = await trx.selectFrom('households').select(['id', 'grid_id']).where('id', '=', input.householdId).executeTakeFirst();
-      if (!household || household.grid_id !== grid.id) throw notFound(`Household ${input.householdId} in grid ${grid.id}`);
-    }
+    if (input.householdId !== null) await assertHouseholdIn(trx, input.householdId, grid.id);
     const phone = input.phone ? vault.seal('phone', input.phone) : null;
     const idNumber = input.idNumber ? vault.seal('id_number', input.idNumber) : null;
     if (idNumber && (await repo.findResidentByIdHash(trx, idNumber.hash))) throw new AppError('CONFLICT', 'A resident with this ID number is already registered.');
@@ -74,10 +80,7 @@ export class PeopleService {
       const row = await repo.getResident(trx, id);
       if (!row) throw notFound(`Resident ${id}`);
       assertMayEditResidents(ctx.actor, row.grid_path);
-      if (patch.householdId != null) {
-        const household = await trx.selectFrom('households').select(['id', 'grid_id']).where('id', '=', patch.householdId).executeTakeFirst();
-        if (!household || household.grid_id !== row.grid_id) throw notFound(`Household ${patch.householdId} in grid ${row.grid_id}`);
-      }
+      if (patch.householdId != null) await assertHouseholdIn(trx, patch.householdId, row.grid_id);
       const phone = patch.phone ? this.deps.vault.seal('phone', patch.phone) : null;
       await repo.updateResident(trx, id, {
         name: patch.name, status: patch.status, household_id: patch.householdId,
@@ -85,6 +88,7 @@ export class PeopleService {
       });
       await appendAudit(trx, ctx, { action: 'resident.update', subjectType: 'resident', subjectId: id, details: { fields: Object.keys(patch) } });
     });
+    return this.getResident(ctx, id);
   }
 
   /** Shows full numbers to a role that needs them, and writes who saw what, when and why. */
@@ -93,12 +97,10 @@ export class PeopleService {
     for (const field of body.fields) assertMayReveal(ctx.actor, field, row.grid_path);
     const sealed = await repo.getSealed(this.deps.db, id);
     if (!sealed) throw notFound(`Resident ${id}`);
-    const open = (enc: string | null) => (enc ? this.deps.vault.open(enc) : null);
-    const result: { id: number; phone?: string | null; idNumber?: string | null } = { id };
-    if (body.fields.includes('phone')) result.phone = open(sealed.phone_enc);
-    if (body.fields.includes('id_number')) result.idNumber = open(sealed.id_number_enc);
+    // Only the fields asked for (and checked above) are decrypted.
+    const open = (field: 'phone' | 'id_number', enc: string | null) => (body.fields.includes(field) && enc ? this.deps.vault.open(enc) : null);
     // The audit row commits before the numbers leave: no record, no reveal.
     await appendAudit(this.deps.db, ctx, { action: 'pii.reveal', subjectType: 'resident', subjectId: id, details: { fields: body.fields, reason: body.reason } });
-    return result;
+    return { id, fields: body.fields, phone: open('phone', sealed.phone_enc), idNumber: open('id_number', sealed.id_number_enc) };
   }
 }

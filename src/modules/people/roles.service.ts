@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../core/errors.ts';
-import type { DB, NodeLevel, Role } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
+import type { NodeLevel, Role } from '../../core/vocabulary.ts';
 import type { NewAssignment } from '../access/access.repository.ts';
+import * as structure from '../structure/structure.repository.ts';
 import type { roleBody } from './people.schema.ts';
 import type { z } from 'zod';
 
@@ -25,38 +27,36 @@ const LEVELS: Partial<Record<Role, readonly NodeLevel[]>> = {
 export async function resolveAssignment(db: Kysely<DB>, body: z.infer<typeof roleBody>): Promise<{ assignment: NewAssignment; path: string }> {
   const node = async (id: number | undefined, what: string) => {
     if (id === undefined) throw new AppError('VALIDATION_FAILED', `The role ${body.role} needs ${what}.`);
-    const n = await db.selectFrom('nodes').select(['id', 'path', 'level', 'status']).where('id', '=', id).executeTakeFirst();
+    const n = await structure.getNode(db, id);
     if (!n) throw notFound(`Node ${id}`);
     if (n.status === 'retired') throw new AppError('RETIRED', 'Roles cannot be given on a retired node.');
     return n;
   };
   switch (body.role) {
     case 'board_lead': {
-      const board = body.boardId ? await db.selectFrom('boards').select(['id', 'node_id']).where('id', '=', body.boardId).executeTakeFirst() : undefined;
+      const board = body.boardId ? await structure.getBoard(db, body.boardId) : undefined;
       if (!board) throw body.boardId ? notFound(`Board ${body.boardId}`) : new AppError('VALIDATION_FAILED', 'A board lead needs a boardId.');
       const n = await node(board.node_id, 'a node');
       return { assignment: { role: body.role, nodeId: n.id, boardId: board.id }, path: n.path };
     }
     case 'post_handler': {
-      const post = body.postId
-        ? await db.selectFrom('posts').innerJoin('boards', 'boards.id', 'posts.board_id').select(['posts.id', 'boards.node_id', 'boards.id as board_id']).where('posts.id', '=', body.postId).executeTakeFirst()
-        : undefined;
+      const post = body.postId ? await structure.getPostWithBoard(db, body.postId) : undefined;
       if (!post) throw body.postId ? notFound(`Post ${body.postId}`) : new AppError('VALIDATION_FAILED', 'A post handler needs a postId.');
       const n = await node(post.node_id, 'a node');
       return { assignment: { role: body.role, nodeId: n.id, postId: post.id, boardId: post.board_id }, path: n.path };
     }
     case 'department_handler': {
-      const dept = body.departmentId ? await db.selectFrom('departments').select(['id', 'node_id']).where('id', '=', body.departmentId).executeTakeFirst() : undefined;
+      const dept = body.departmentId ? await structure.getDepartment(db, body.departmentId) : undefined;
       if (!dept) throw body.departmentId ? notFound(`Department ${body.departmentId}`) : new AppError('VALIDATION_FAILED', 'A department handler needs a departmentId.');
       const n = await node(dept.node_id, 'a node');
       return { assignment: { role: body.role, nodeId: n.id, departmentId: dept.id }, path: n.path };
     }
     case 'building_head':
     case 'unit_head': {
-      const unit = body.role === 'unit_head' && body.unitId ? await db.selectFrom('units').select(['id', 'building_id']).where('id', '=', body.unitId).executeTakeFirst() : undefined;
+      const unit = body.role === 'unit_head' && body.unitId ? await structure.getUnit(db, body.unitId) : undefined;
       if (body.role === 'unit_head' && !unit) throw body.unitId ? notFound(`Unit ${body.unitId}`) : new AppError('VALIDATION_FAILED', 'A unit head needs a unitId.');
       const buildingId = unit?.building_id ?? body.buildingId;
-      const building = buildingId ? await db.selectFrom('buildings').select(['id', 'grid_id']).where('id', '=', buildingId).executeTakeFirst() : undefined;
+      const building = buildingId ? await structure.getBuilding(db, buildingId) : undefined;
       if (!building) throw buildingId ? notFound(`Building ${buildingId}`) : new AppError('VALIDATION_FAILED', 'A building head needs a buildingId.');
       const n = await node(building.grid_id, 'a grid');
       return { assignment: { role: body.role, nodeId: n.id, buildingId: building.id, unitId: unit?.id ?? null }, path: n.path };

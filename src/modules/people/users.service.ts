@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { decodeCursor, page } from '../../core/cursor.ts';
-import { AppError, denied, notFound } from '../../core/errors.ts';
+import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
-import { assertMayManagePeopleAt, peopleScope } from '../access/access.policy.ts';
 import * as access from '../access/access.repository.ts';
 import { hashPassword } from '../access/passwords.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { accountScope, assertMayManagePeopleAt, mayReadAccount } from './people.policy.ts';
 import type { createUserBody, roleBody, updateUserBody, userQuery } from './people.schema.ts';
 import { resolveAssignment } from './roles.service.ts';
 import type { z } from 'zod';
@@ -17,8 +17,7 @@ export class UsersService {
   constructor(private readonly deps: AppDeps) {}
 
   async list(ctx: RequestContext, q: z.infer<typeof userQuery>) {
-    const prefixes = peopleScope(ctx.actor);
-    if (prefixes.length === 0) throw denied(ctx.actor, 'Only administrators may list accounts.');
+    const prefixes = accountScope(ctx.actor);
     const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
     const rows = await access.listUsersUnder(this.deps.db, prefixes, { role: q.role, nodeId: q.nodeId, search: q.q, afterId, limit: q.limit });
     const result = page(rows, q.limit, (r) => [r.id]);
@@ -30,9 +29,8 @@ export class UsersService {
     const user = await access.findUserById(this.deps.db, id);
     const roles = (await this.rolesOf([id])).get(id) ?? [];
     // Ended roles count too: an administrator keeps sight of someone whose last role here they just ended.
-    const paths = await this.deps.db.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select('n.path').where('r.user_id', '=', id).execute();
-    const prefixes = peopleScope(ctx.actor);
-    if (!user || !paths.some((p) => prefixes.some((pre) => p.path.startsWith(pre)))) throw notFound(`User ${id}`);
+    const paths = await access.assignmentPathsOf(this.deps.db, id);
+    if (!user || !mayReadAccount(ctx.actor, paths.map((p) => p.path))) throw notFound(`User ${id}`);
     return { ...user, roles };
   }
 
@@ -52,10 +50,10 @@ export class UsersService {
       resolved.push(r);
     }
     const phone = body.phone ? this.deps.vault.seal('phone', body.phone) : null;
-    const { id } = await trx.insertInto('users').values({
+    const { id } = await access.insertUser(trx, {
       username: body.username, display_name: body.displayName, password_hash: body.passwordHash,
       phone_hash: phone?.hash ?? null, phone_enc: phone?.enc ?? null, phone_masked: phone?.masked ?? null,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     for (const r of resolved) await this.insertRole(trx, id, r.assignment);
     await appendAudit(trx, ctx, { action: 'user.create', subjectType: 'user', subjectId: id, details: { username: body.username, roles: body.roles.map((r) => r.role) } });
     return id;
@@ -65,11 +63,12 @@ export class UsersService {
     await this.get(ctx, id);
     const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
     await this.deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ display_name: patch.displayName, status: patch.status, password_hash: passwordHash }).where('id', '=', id).execute();
+      await access.updateUser(trx, id, { display_name: patch.displayName, status: patch.status, password_hash: passwordHash });
       // Disabling an account or resetting its password ends its sessions.
-      if (patch.status === 'disabled' || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      if (patch.status === 'disabled' || passwordHash) await access.deleteSessionsOf(trx, id);
       await appendAudit(trx, ctx, { action: 'user.update', subjectType: 'user', subjectId: id, details: { fields: Object.keys(patch) } });
     });
+    return this.get(ctx, id);
   }
 
   async addRole(ctx: RequestContext, userId: number, body: z.infer<typeof roleBody>) {
@@ -85,8 +84,7 @@ export class UsersService {
 
   async endRole(ctx: RequestContext, userId: number, assignmentId: number) {
     await this.deps.db.transaction().execute(async (trx) => {
-      const a = await trx.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select(['r.id', 'r.role', 'n.path'])
-        .where('r.id', '=', assignmentId).where('r.user_id', '=', userId).where('r.ended_at', 'is', null).executeTakeFirst();
+      const a = await access.findActiveAssignment(trx, userId, assignmentId);
       if (!a) throw notFound(`Active role ${assignmentId} of user ${userId}`);
       assertMayManagePeopleAt(ctx.actor, a.path);
       await access.endAssignment(trx, userId, assignmentId);
@@ -97,17 +95,14 @@ export class UsersService {
   /** One primary (A) and one backup (B) grid chief per grid at a time. */
   private async insertRole(trx: Kysely<DB>, userId: number, a: access.NewAssignment): Promise<number> {
     if (a.role === 'grid_chief') {
-      const taken = await trx.selectFrom('role_assignments').select('id').where('role', '=', 'grid_chief').where('node_id', '=', a.nodeId)
-        .where('ab_slot', '=', a.abSlot ?? 'A').where('ended_at', 'is', null).executeTakeFirst();
+      const taken = await access.findActiveGridChief(trx, a.nodeId, a.abSlot ?? 'A');
       if (taken) throw new AppError('CONFLICT', `This grid already has a grid chief in slot ${a.abSlot}; end that role first.`);
     }
     return (await access.insertAssignment(trx, userId, a)).id;
   }
 
   private async rolesOf(userIds: number[]) {
-    const rows = userIds.length
-      ? await this.deps.db.selectFrom('role_assignments').selectAll().where('user_id', 'in', userIds).where('ended_at', 'is', null).orderBy('id').execute()
-      : [];
+    const rows = await access.activeAssignmentsOf(this.deps.db, userIds);
     const map = new Map<number, typeof rows>();
     for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r]);
     return map;

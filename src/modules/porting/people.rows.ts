@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 import { roleSchema } from '../access/access.schema.ts';
 import { createResidentBody, createUserBody } from '../people/people.schema.ts';
 import { createBuildingBody, createHouseholdBody } from '../structure/structure.schema.ts';

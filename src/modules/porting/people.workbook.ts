@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { CellValue, Worksheet } from 'exceljs';
 import { AppError } from '../../core/errors.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 import type { RowErrors } from './import.run.ts';
 
 /** The workbook layout shared by the people import and export, in the words the staff use. */

@@ -9,6 +9,7 @@ import { UsersService } from '../people/users.service.ts';
 import { GridLocatorCache } from '../structure/locator.cache.ts';
 import { StructureService } from '../structure/structure.service.ts';
 import type { RowError } from './import.run.ts';
+import { presentTreeExport } from './porting.presenter.ts';
 import { PortingService } from './porting.service.ts';
 
 /**
@@ -66,7 +67,7 @@ export function importPeopleFile(file: string, dryRun: boolean): Promise<void> {
 
 export function exportTreeFile(code: string, out: string | undefined): Promise<void> {
   return withPorting(async (porting) => {
-    const tree = await porting.exportTree(systemContext('cli'), await porting.nodeIdByCode(code));
+    const tree = presentTreeExport(await porting.exportTree(systemContext('cli'), await porting.nodeIdByCode(code)));
     const text = `${JSON.stringify(tree, null, 2)}\n`;
     if (!out) {
       process.stdout.write(text);

@@ -1,6 +1,6 @@
 import { AppError, forbidden } from '../../core/errors.ts';
 import { type Actor, holdsAny, holdsOn } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Bulk import and export move whole parts of the tree and everyone in them, so they are for

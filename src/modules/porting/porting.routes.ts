@@ -2,12 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors.ts';
 import { XLSX_MIME } from './people.workbook.ts';
-import type { AppDeps } from '../../deps.ts';
-import type { PeopleService } from '../people/people.service.ts';
-import type { UsersService } from '../people/users.service.ts';
-import type { StructureService } from '../structure/structure.service.ts';
+import { presentTreeExport } from './porting.presenter.ts';
 import * as s from './porting.schema.ts';
-import { PortingService } from './porting.service.ts';
+import type { PortingService } from './porting.service.ts';
 
 /** GIS exports of a whole town run to tens of megabytes; the app's default JSON limit is for forms. */
 const TREE_BODY_LIMIT = 64 * 1024 * 1024;
@@ -22,9 +19,7 @@ async function parseGeoJson(_req: FastifyRequest, body: string | Buffer): Promis
   }
 }
 
-/** Built from the app's own service instances, so imports share their locator cache and checks. */
-export function portingRoutes(deps: AppDeps, services: { structure: StructureService; people: PeopleService; users: UsersService }): FastifyPluginAsyncZod {
-  const porting = new PortingService(deps, services.structure, services.people, services.users);
+export function portingRoutes(porting: PortingService): FastifyPluginAsyncZod {
   return async (app) => {
     // In this plugin only: GIS tools send application/geo+json, and a file that is not JSON is broken GeoJSON.
     app.removeContentTypeParser('application/json');
@@ -41,7 +36,7 @@ export function portingRoutes(deps: AppDeps, services: { structure: StructureSer
 
     app.get('/api/admin/export/tree', {
       schema: { tags: ['porting'], summary: 'A node and its whole subtree as a GeoJSON FeatureCollection, in the import format (administrators)', querystring: s.exportQuery, response: { 200: s.treeExport } },
-    }, async (req) => porting.exportTree(req.ctx, req.query.nodeId));
+    }, async (req) => presentTreeExport(await porting.exportTree(req.ctx, req.query.nodeId)));
 
     app.post('/api/admin/import/people', {
       schema: {

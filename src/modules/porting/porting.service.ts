@@ -16,7 +16,6 @@ import {
 } from './people.workbook.ts';
 import { assertMayExport, assertMayImport } from './porting.policy.ts';
 import * as repo from './porting.repository.ts';
-import type { TreeExport } from './porting.schema.ts';
 import { applyFeatures, FEATURE_CONVENTION, readFeatures, type TreeCounts } from './tree.import.ts';
 
 export interface ImportOptions { dryRun: boolean }
@@ -47,25 +46,11 @@ export class PortingService {
     return { ...counts, dryRun: options.dryRun };
   }
 
-  /**
-   * A subtree as GeoJSON with the property names the import reads, so an export can be edited in a GIS
-   * tool and imported back. Retired nodes come with their status; the import leaves them as they are.
-   */
-  async exportTree(ctx: RequestContext, nodeId: number): Promise<TreeExport> {
+  /** The rows of a subtree for its GeoJSON export (porting.presenter.ts), parents' codes included. */
+  async exportTree(ctx: RequestContext, nodeId: number) {
     const node = await this.structure.requireNode(nodeId);
     assertMayExport(ctx.actor, node.path);
-    const rows = await repo.subtreeWithParents(this.deps.db, node.path);
-    return {
-      type: 'FeatureCollection',
-      features: rows.map((n) => ({
-        type: 'Feature',
-        properties: {
-          code: n.code, name: n.name, level: n.level, parentCode: n.parent_code, kind: n.kind,
-          estateType: n.estate_type, estateName: n.estate_name, status: n.status,
-        },
-        geometry: n.boundary,
-      })),
-    };
+    return repo.subtreeWithParents(this.deps.db, node.path);
   }
 
   /** `upload` is read only after the caller is known to be an administrator. */

@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { notFinished, overdueAt as overdueOf } from '../matters/matters.repository.ts';
 
-/** Finished matters: everything else is still open on the screen (suspended ones included). */
-const open = sql<boolean>`m.status not in ('closed', 'merged', 'rejected')`;
+/** Open on the screen: not finished (suspended ones included). */
+const open = notFinished('m.status');
 
-/** Past its due time while still in someone's hands, or already marked overdue by the deadline job. */
-const overdueAt = (now: Date) => sql<boolean>`(m.overdue or coalesce(m.due_at < ${now} and m.status not in ('suspended', 'handled', 'feedback'), false))`;
+/** Overdue as everywhere else (isOverdue in core/vocabulary.ts): on the clock, past its due time or marked overdue. */
+const overdueAt = (now: Date) => overdueOf('m', now);
 
 /** Open and urgent matters per grid located under `path` (a live count over the matters themselves). */
 export async function openByGrid(db: Kysely<DB>, path: string, now: Date): Promise<{ grid_id: number; open: number; urgent: number; overdue: number }[]> {

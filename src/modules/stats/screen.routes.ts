@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../deps.ts';
-import { ScreenService } from './screen.service.ts';
+import { presentOverview } from './screen.presenter.ts';
+import type { ScreenService } from './screen.service.ts';
 
 const rate = z.number().nullable().describe('0..1; null when the denominator is zero');
 const matterRef = z.object({
@@ -28,14 +28,13 @@ export const overviewSchema = z.object({
 });
 
 /** The big screen's figures (大屏), for the centre over a node. */
-export function screenRoutes(deps: AppDeps): FastifyPluginAsyncZod {
-  const screen = new ScreenService(deps);
+export function screenRoutes(screen: ScreenService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/screen/overview', {
       schema: {
         tags: ['statistics'], summary: 'Big-screen figures of a node: today, open matters per grid, weekly trend, top categories, inspections, urgent and latest matters (centre over the node)',
         querystring: z.object({ nodeId: z.coerce.number().int().positive() }), response: { 200: overviewSchema },
       },
-    }, async (req) => screen.overview(req.ctx, req.query.nodeId));
+    }, async (req) => presentOverview(await screen.overview(req.ctx, req.query.nodeId)));
   };
 }

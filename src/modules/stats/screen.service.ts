@@ -1,8 +1,9 @@
 import { AppError, denied, notFound } from '../../core/errors.ts';
 import { holdsOn, nowOf, prefixesFor, type RequestContext } from '../../core/scope.ts';
-import { areaSubject, beijingDay } from '../../core/stats/deltas.ts';
-import { dueCap, emptyTotals, onTimeRate, satisfactionRate } from '../../core/stats/formulas.ts';
-import type { Role } from '../../db/schema.ts';
+import { beijingDay, shiftBeijingDay } from '../../core/beijing.ts';
+import { areaSubject } from '../../core/stats/deltas.ts';
+import { dueCap, emptyTotals } from '../../core/stats/formulas.ts';
+import type { Role } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import * as inspections from '../inspection/inspection.repository.ts';
 import * as stats from './stats.repository.ts';
@@ -10,19 +11,9 @@ import * as repo from './screen.repository.ts';
 
 /** The big screen is the centre's: operators and administrators over the node. */
 const SCREEN: readonly Role[] = ['admin', 'centre_operator'];
-const DAY_MS = 86_400_000;
 /** Rates on the tiles cover the last 30 days; a single day is too few matters for a rate. */
 export const RATE_DAYS = 30;
 export const TREND_WEEKS = 8;
-
-/** A Beijing calendar day shifted by whole days. */
-export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-type MatterRef = Awaited<ReturnType<typeof repo.latestMatters>>[number];
-const presentRef = (m: MatterRef) => ({
-  id: m.id, code: m.code, title: m.title, status: m.status, urgent: m.urgent, overdue: m.overdue, dueAt: iso(m.due_at), reportedAt: m.reported_at.toISOString(), areaName: m.area_name,
-});
 
 /**
  * The figures of the big screen (大屏) for one node (a town, usually), in one answer: today's tiles, open
@@ -41,8 +32,8 @@ export class ScreenService {
     if (!holdsOn(ctx.actor, SCREEN, node.path)) throw denied(ctx.actor, 'Only the centre (operators and administrators) over this node may open its big screen.');
     const now = nowOf(ctx);
     const today = beijingDay(now);
-    const rateFrom = addDays(today, -(RATE_DAYS - 1));
-    const trendFrom = addDays(today, -(TREND_WEEKS * 7 - 1));
+    const rateFrom = shiftBeijingDay(today, -(RATE_DAYS - 1));
+    const trendFrom = shiftBeijingDay(today, -(TREND_WEEKS * 7 - 1));
     const subject = areaSubject(node.id);
 
     const [grids, reported, closes, totals, categories, urgent, latest] = await Promise.all([
@@ -54,39 +45,24 @@ export class ScreenService {
       repo.urgentMatters(db, node.path, now, 20),
       repo.latestMatters(db, node.path, now, 20),
     ]);
-    const rates = totals.get(subject) ?? emptyTotals();
     const byDay = (rows: { day: string; n: number }[]) => new Map(rows.map((r) => [r.day, r.n]));
     const newOn = byDay(reported);
     const closedOn = byDay(closes);
     const sum = (m: Map<string, number>, from: string, to: string) => {
       let n = 0;
-      for (let d = from; d <= to; d = addDays(d, 1)) n += m.get(d) ?? 0;
+      for (let d = from; d <= to; d = shiftBeijingDay(d, 1)) n += m.get(d) ?? 0;
       return n;
     };
     // Seven-day windows ending today, oldest first, so the last point is a whole week too.
     const trend = Array.from({ length: TREND_WEEKS }, (_, i) => {
-      const to = addDays(today, -7 * (TREND_WEEKS - 1 - i));
-      const from = addDays(to, -6);
+      const to = shiftBeijingDay(today, -7 * (TREND_WEEKS - 1 - i));
+      const from = shiftBeijingDay(to, -6);
       return { from, to, new: sum(newOn, from, to), closed: sum(closedOn, from, to) };
     });
 
     return {
-      node: { id: node.id, level: node.level, code: node.code, name: node.name },
-      today,
-      tiles: {
-        new: newOn.get(today) ?? 0,
-        closed: closedOn.get(today) ?? 0,
-        open: grids.reduce((n, g) => n + g.open, 0),
-        rateFrom,
-        onTimeRate: onTimeRate(rates), due: rates.due,
-        satisfactionRate: satisfactionRate(rates), rated: rates.rated,
-      },
-      openByGrid: grids.map((g) => ({ gridId: g.grid_id, open: g.open, urgent: g.urgent, overdue: g.overdue })),
-      trend,
-      topCategories: categories.map((c) => ({ categoryId: c.id, code: c.code, name: c.name, n: c.n })),
-      inspections: await this.inspections(ctx, node.path),
-      urgent: urgent.map(presentRef),
-      latest: latest.map(presentRef),
+      node, now, today, rateFrom, rates: totals.get(subject) ?? emptyTotals(), newToday: newOn.get(today) ?? 0, closedToday: closedOn.get(today) ?? 0,
+      grids, trend, categories, inspections: await this.inspections(ctx, node.path), urgent, latest,
     };
   }
 
@@ -94,13 +70,6 @@ export class ScreenService {
   private async inspections(ctx: RequestContext, path: string) {
     const scope = { prefixes: prefixesFor(ctx.actor, SCREEN), under: path };
     const tasks = (await inspections.listTasks(this.deps.db, { ...scope, status: 'open', limit: 8, order: 'due' })).slice(0, 8);
-    const rows = await inspections.progressRows(this.deps.db, tasks.map((t) => t.id), scope);
-    const now = nowOf(ctx);
-    return tasks.map((t) => {
-      const mine = rows.filter((r) => r.task_id === t.id);
-      const count = (status?: string) => mine.filter((r) => !status || r.status === status).reduce((n, r) => n + Number(r.n), 0);
-      const total = count();
-      return { id: t.id, title: t.title, dueAt: t.due_at.toISOString(), overdue: t.due_at < now, total, checked: total - count('pending'), abnormal: count('abnormal') };
-    });
+    return { tasks, progress: await inspections.progressRows(this.deps.db, tasks.map((t) => t.id), scope) };
   }
 }

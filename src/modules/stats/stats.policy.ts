@@ -1,7 +1,7 @@
 import { denied } from '../../core/errors.ts';
 import { type Actor, assignmentsWith, holdsOn } from '../../core/scope.ts';
 import { assigneeSubject } from '../../core/stats/deltas.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Statistics show how well a place is governed, so they are for the staff who govern it: the centre,

@@ -1,6 +1,5 @@
-import { MATTER_STATUSES } from '../../core/matters/workflow.ts';
+import { MATTER_LEVELS, MATTER_SOURCES, MATTER_STATUSES } from '../../core/vocabulary.ts';
 import type { CountRow } from './stats.repository.ts';
-import { MATTER_LEVELS, MATTER_SOURCES } from './stats.schema.ts';
 
 export interface CategoryRef { id: number; code: string; name: string }
 

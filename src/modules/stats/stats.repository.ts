@@ -1,16 +1,46 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { MetricCounter } from '../../core/stats/deltas.ts';
+import type { CountDelta, MetricCounter, MetricDelta } from '../../core/stats/deltas.ts';
 import { emptyTotals, type MetricTotals } from '../../core/stats/formulas.ts';
+import { RUNNING_STATUSES } from '../../core/vocabulary.ts';
 import type { DB } from '../../db/schema.ts';
+import { statusIn } from '../matters/matters.repository.ts';
 
 /**
- * A matter that can be overdue: not finished, folded into another, refused, or on hold. Written as literals
- * so the planner can prove it implies the predicate of the partial index matters_open_due_idx.
+ * A running matter (RUNNING_STATUSES: open and not on hold), as a literal list so the planner can prove it
+ * implies the predicate of the partial index matters_open_due_idx.
  */
-const running = (column: 'status' | 'm.status') => sql<boolean>`${sql.ref(column)} not in ('closed', 'merged', 'rejected', 'suspended')`;
+const running = (column: 'status' | 'm.status') => statusIn(column, RUNNING_STATUSES);
+
+/** Adds count deltas to matter_counts: one statement, summing into existing rows. */
+export async function addCounts(db: Kysely<DB>, counts: CountDelta[]): Promise<void> {
+  if (counts.length === 0) return;
+  await db.insertInto('matter_counts')
+    .values(counts.map((r) => ({ node_id: r.nodeId, day: r.day, source: r.source, category_id: r.categoryId, level: r.level, status: r.status, n: r.n })))
+    .onConflict((oc) => oc.columns(['node_id', 'day', 'source', 'category_id', 'level', 'status'])
+      .doUpdateSet((eb) => ({ n: eb('matter_counts.n', '+', eb.ref('excluded.n')) })))
+    .execute();
+}
+
+/** Adds metric deltas to matter_metrics: one statement, summing every counter into existing rows. */
+export async function addMetrics(db: Kysely<DB>, metrics: MetricDelta[]): Promise<void> {
+  if (metrics.length === 0) return;
+  await db.insertInto('matter_metrics')
+    .values(metrics.map((r) => ({ subject: r.subject, day: r.day, ...r.counters })))
+    .onConflict((oc) => oc.columns(['subject', 'day']).doUpdateSet((eb) => {
+      const plus = (c: MetricCounter) => eb(`matter_metrics.${c}`, '+', eb.ref(`excluded.${c}`));
+      return {
+        due: plus('due'), closed: plus('closed'), closed_on_time: plus('closed_on_time'), handled: plus('handled'), reworked: plus('reworked'),
+        rated: plus('rated'), satisfied: plus('satisfied'), basically: plus('basically'), dissatisfied: plus('dissatisfied'), closes: plus('closes'),
+        handling_seconds: plus('handling_seconds'), suspended: plus('suspended'), extended: plus('extended'), escalated: plus('escalated'),
+      };
+    }))
+    .execute();
+}
 
 export const getNode = (db: Kysely<DB>, id: number) =>
   db.selectFrom('nodes').select(['id', 'parent_id', 'level', 'code', 'name', 'path']).where('id', '=', id).executeTakeFirst();
+
+export const nodesByIds = (db: Kysely<DB>, ids: number[]) => db.selectFrom('nodes').select(['id', 'level', 'path']).where('id', 'in', ids).execute();
 
 export const childNodes = (db: Kysely<DB>, parentId: number) =>
   db.selectFrom('nodes').select(['id', 'parent_id', 'level', 'code', 'name', 'path']).where('parent_id', '=', parentId).orderBy('code').execute();

@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { MATTER_STATUSES } from '../../core/matters/workflow.ts';
 import { rangeProblem } from '../../core/stats/formulas.ts';
-import type { MatterLevel, MatterSource } from '../../db/schema.ts';
-
-export const MATTER_LEVELS = ['grid', 'community', 'town', 'district'] as const satisfies readonly MatterLevel[];
-export const MATTER_SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection'] as const satisfies readonly MatterSource[];
+import { MATTER_LEVELS, MATTER_SOURCES, MATTER_STATUSES } from '../../core/vocabulary.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 const range = {

@@ -88,7 +88,7 @@ export class StatsService {
     const { db } = this.deps;
     const ids = pathIds(path);
     if (kind === 'department') return repo.departmentsOn(db, ids);
-    const ancestors = await db.selectFrom('nodes').select(['id', 'level', 'path']).where('id', 'in', ids).execute();
+    const ancestors = await repo.nodesByIds(db, ids);
     const centre = ancestors.filter((a) => a.level === 'town' || a.level === 'district').sort((a, b) => b.path.length - a.path.length)[0];
     if (!centre) return [];
     const boards = await repo.boardsOn(db, centre.id);

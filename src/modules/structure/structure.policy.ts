@@ -1,6 +1,6 @@
 import { denied } from '../../core/errors.ts';
 import { type Actor, assignmentsWith, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../core/vocabulary.ts';
 
 /**
  * Who may do what with the governed structure. The tree itself (names, codes, boundaries, aggregate

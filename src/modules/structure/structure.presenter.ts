@@ -1,5 +1,5 @@
 import type { Boundary } from '../../core/geo/geojson.schema.ts';
-import type { BoardKind, EstateType, JointDutyType, NodeLevel, Platform } from '../../db/schema.ts';
+import type { BoardKind, EstateType, JointDutyType, NodeLevel, Platform } from '../../core/vocabulary.ts';
 
 interface NodeLike {
   id: number; parent_id: number | null; level: NodeLevel; code: string; name: string; kind: string | null;
@@ -42,4 +42,15 @@ export const presentBoard = (b: { id: number; node_id: number; kind: BoardKind; 
 
 export const presentDepartment = (d: { id: number; node_id: number; name: string; kind: 'joint_duty' | 'department'; joint_duty_type: JointDutyType | null; board_id: number | null; status: string }) => ({
   id: d.id, nodeId: d.node_id, name: d.name, kind: d.kind, jointDutyType: d.joint_duty_type, boardId: d.board_id, status: d.status,
+});
+
+/** Nodes' boundaries as a GeoJSON FeatureCollection in WGS-84 (for maps). */
+export const presentBoundaries = (rows: { id: number; parent_id: number | null; level: NodeLevel; code: string; name: string; boundary: unknown }[]) => ({
+  type: 'FeatureCollection' as const,
+  features: rows.map((r) => ({
+    type: 'Feature' as const,
+    // Only nodes with a boundary are listed, and a stored boundary is a validated Polygon or MultiPolygon.
+    geometry: r.boundary as { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown },
+    properties: { id: r.id, code: r.code, name: r.name, kind: r.level, parentId: r.parent_id },
+  })),
 });

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { BoardKind, DB, JointDutyType, NewNode, NodeLevel, NodeUpdate, Platform } from '../../db/schema.ts';
+import type { DB, NewNode, NodeUpdate } from '../../db/schema.ts';
+import type { BoardKind, JointDutyType, NodeLevel, Platform } from '../../core/vocabulary.ts';
 
 const nodeColumns = ['id', 'parent_id', 'level', 'code', 'name', 'path', 'kind', 'estate_type', 'estate_name', 'status', 'retired_at', 'created_at', 'updated_at'] as const;
 
@@ -7,6 +8,9 @@ export const getNode = (db: Kysely<DB>, id: number) => db.selectFrom('nodes').se
 export const getNodeWithBoundary = (db: Kysely<DB>, id: number) =>
   db.selectFrom('nodes').select([...nodeColumns, 'boundary']).where('id', '=', id).executeTakeFirst();
 export const getNodeByCode = (db: Kysely<DB>, code: string) => db.selectFrom('nodes').select(nodeColumns).where('code', '=', code).executeTakeFirst();
+/** The named nodes, root first (ordered by path): a node's ancestors for its breadcrumb. */
+export const listAncestors = (db: Kysely<DB>, ids: number[]) =>
+  db.selectFrom('nodes').select(['id', 'level', 'code', 'name']).where('id', 'in', ids).orderBy('path').execute();
 
 export interface NodeQuery {
   parentId?: number;
@@ -174,6 +178,9 @@ export const getBoard = (db: Kysely<DB>, id: number) => db.selectFrom('boards').
 export const listBoards = (db: Kysely<DB>, nodeId: number) => db.selectFrom('boards').selectAll().where('node_id', '=', nodeId).orderBy('id').execute();
 export const insertPost = (db: Kysely<DB>, boardId: number, name: string) => db.insertInto('posts').values({ board_id: boardId, name }).returningAll().executeTakeFirstOrThrow();
 export const getPost = (db: Kysely<DB>, id: number) => db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+/** A post with the node of its board, which is where a post's handlers are scoped. */
+export const getPostWithBoard = (db: Kysely<DB>, id: number) =>
+  db.selectFrom('posts').innerJoin('boards', 'boards.id', 'posts.board_id').select(['posts.id', 'boards.node_id', 'boards.id as board_id']).where('posts.id', '=', id).executeTakeFirst();
 export const listPosts = (db: Kysely<DB>, boardIds: number[]) =>
   boardIds.length === 0 ? Promise.resolve([]) : db.selectFrom('posts').selectAll().where('board_id', 'in', boardIds).orderBy('id').execute();
 export const insertDepartment = (db: Kysely<DB>, row: { nodeId: number; name: string; kind: 'joint_duty' | 'department'; jointDutyType: JointDutyType | null; boardId: number | null }) =>

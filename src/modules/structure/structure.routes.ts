@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageSchema } from '../../core/cursor.ts';
 import type { GridService } from './grid.service.ts';
 import type { OrganisationService } from './organisation.service.ts';
-import { presentBoard, presentBuilding, presentDepartment, presentFigures, presentGroup, presentHousehold, presentNode } from './structure.presenter.ts';
+import { presentBoard, presentBoundaries, presentBuilding, presentDepartment, presentFigures, presentGroup, presentHousehold, presentNode } from './structure.presenter.ts';
 import * as s from './structure.schema.ts';
 import type { StructureService } from './structure.service.ts';
 
-const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const list = pageSchema;
 const empty = { 204: z.null() };
 
 export function structureRoutes(structure: StructureService, grids: GridService, organisation: OrganisationService): FastifyPluginAsyncZod {
@@ -65,7 +66,7 @@ export function structureRoutes(structure: StructureService, grids: GridService,
       schema: { tags: ['structure'], summary: 'Boundaries of the towns, communities or grids under a node, as GeoJSON in WGS-84 (public, for maps)', querystring: s.boundariesQuery, response: { 200: s.boundariesResult } },
     }, async (req, reply) => {
       reply.header('cache-control', 'no-cache');
-      return structure.boundaries(req.query.kind, req.query.under);
+      return presentBoundaries(await structure.boundaries(req.query.kind, req.query.under));
     });
 
     app.get('/api/buildings', {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { boundarySchema } from '../../core/geo/geojson.schema.ts';
+import { BOARD_KINDS, ESTATE_TYPES, GRID_KINDS, JOINT_DUTY_TYPES, NODE_LEVELS, PLATFORMS } from '../../core/vocabulary.ts';
 
-export const levelSchema = z.enum(['district', 'town', 'community', 'grid', 'microgrid']);
-export const gridKindSchema = z.enum(['residential', 'shops', 'institutions', 'schools', 'medical']);
-export const estateTypeSchema = z.enum(['property_managed', 'self_governed', 'resettlement', 'transitional']);
-export const boardKindSchema = z.enum(['party_building', 'economy', 'livelihood', 'safety_law']);
-export const jointDutyTypeSchema = z.enum(['police_station', 'market_supervision', 'judicial', 'tax', 'traffic_police', 'fire', 'health_centre']);
-export const platformSchema = z.enum(['wecom', 'wechat', 'dingtalk', 'webhook']);
+export const levelSchema = z.enum(NODE_LEVELS);
+export const gridKindSchema = z.enum(GRID_KINDS);
+export const estateTypeSchema = z.enum(ESTATE_TYPES);
+export const boardKindSchema = z.enum(BOARD_KINDS);
+export const jointDutyTypeSchema = z.enum(JOINT_DUTY_TYPES);
+export const platformSchema = z.enum(PLATFORMS);
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 export const idParams = z.object({ id: z.coerce.number().int().positive() });

@@ -3,7 +3,8 @@ import { childLevel, codeProblem, recode } from '../../core/codes.ts';
 import { decodeCursor, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
-import type { DB, NodeLevel } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
+import type { NodeLevel } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { GridLocatorCache } from './locator.cache.ts';
@@ -40,18 +41,10 @@ export class StructureService {
     return { ...result, figures };
   }
 
-  /** The boundaries of one level's nodes under a node, as a GeoJSON FeatureCollection in WGS-84 (for maps). */
+  /** The boundaries of one level's nodes under a node (structure.presenter.ts makes the GeoJSON). */
   async boundaries(level: 'town' | 'community' | 'grid', under: number | undefined) {
     const underPath = under ? (await this.requireNode(under)).path : null;
-    const rows = await repo.listBoundaries(this.deps.db, level, underPath);
-    return {
-      type: 'FeatureCollection' as const,
-      features: rows.map((r) => ({
-        type: 'Feature' as const,
-        geometry: r.boundary as unknown as { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown },
-        properties: { id: r.id, code: r.code, name: r.name, kind: r.level, parentId: r.parent_id },
-      })),
-    };
+    return repo.listBoundaries(this.deps.db, level, underPath);
   }
 
   async getNodeDetail(id: number) {
@@ -59,7 +52,7 @@ export class StructureService {
     const node = await repo.getNodeWithBoundary(db, id);
     if (!node) throw notFound('The node');
     const ancestorIds = node.path.split('/').filter(Boolean).map(Number).filter((a) => a !== id);
-    const ancestors = ancestorIds.length ? await db.selectFrom('nodes').select(['id', 'level', 'code', 'name']).where('id', 'in', ancestorIds).orderBy('path').execute() : [];
+    const ancestors = ancestorIds.length ? await repo.listAncestors(db, ancestorIds) : [];
     const figures = await repo.subtreeFigures(db, node.path);
     return { node, ancestors, figures };
   }

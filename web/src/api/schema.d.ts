@@ -2457,7 +2457,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a photo by its SHA-256 hash; signed-in users */
+        /** Read a photo by its SHA-256 hash: its uploader, and whoever may read the matter, visit or group message it belongs to (404 for anyone else) */
         get: {
             parameters: {
                 query?: never;
@@ -3854,7 +3854,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            category: {
+                                code: string;
+                                score: number;
+                            } | null;
+                            alternatives: {
+                                code: string;
+                                score: number;
+                            }[];
+                            /** @enum {string} */
+                            complexity: "simple" | "general" | "complex";
+                            /** @enum {string} */
+                            scope: "household" | "shared" | "public";
+                            /** @enum {string} */
+                            level: "grid" | "community" | "town" | "district";
+                            /** @enum {string|null} */
+                            leadBoard: "party_building" | "economy" | "livelihood" | "safety_law" | null;
+                            urgent: boolean;
+                            /** @description why, in Chinese */
+                            reasons: string[];
+                        };
+                    };
                 };
             };
         };
@@ -3907,7 +3929,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -3949,7 +4024,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4007,7 +4135,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4065,7 +4246,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4112,7 +4346,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4152,7 +4439,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4194,7 +4534,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4238,7 +4631,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4282,7 +4728,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4326,7 +4825,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4370,7 +4922,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4412,7 +5017,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4456,7 +5114,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4500,7 +5211,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4543,7 +5307,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4587,7 +5404,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4631,7 +5501,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4673,7 +5596,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4716,7 +5692,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -4759,7 +5788,60 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            code: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            channel: string;
+                            status: string;
+                            /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
+                            stage: number;
+                            categoryId: number | null;
+                            gridId: number | null;
+                            areaNodeId: number;
+                            ownerNodeId: number;
+                            lng: number | null;
+                            lat: number | null;
+                            buildingId: number | null;
+                            address: string;
+                            level: string;
+                            complexity: string | null;
+                            scope: string | null;
+                            leadBoardId: number | null;
+                            urgent: boolean;
+                            dueAt: string | null;
+                            overdue: boolean;
+                            reportedAt: string | null;
+                            registeredAt: string | null;
+                            dispatchedAt: string | null;
+                            handledAt: string | null;
+                            closedAt: string | null;
+                            closedOnTime: boolean | null;
+                            satisfaction: string | null;
+                            ratedAt: string | null;
+                            counts: {
+                                reopened: number;
+                                verifyFailed: number;
+                                suspended: number;
+                                extended: number;
+                                escalated: number;
+                            };
+                            reporter: {
+                                anonymous: boolean;
+                                residentId: number | null;
+                                userId: number | null;
+                                contactName: string | null;
+                                contactPhone: string | null;
+                            };
+                            possibleDuplicateOf: number | null;
+                            mergedIntoId: number | null;
+                            followsId: number | null;
+                        };
+                    };
                 };
             };
         };

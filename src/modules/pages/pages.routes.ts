@@ -2,18 +2,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { WEB_DIST } from '../../web/build.ts';
+import { WEB_DIST } from '../../build/pages.build.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** Paths the single-page app answers (vue-router takes over in the browser); see web/vite.config.ts. */
 export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/login'] as const;
 
+/** The static overview at /: links to the areas and the tree with its figures, from the public node API. */
+const overview = readFileSync(new URL('./overview.html', import.meta.url), 'utf8');
+
 /**
  * Serves the built pages from web/dist: hashed assets cached for a year, the app shell and the service worker
  * never cached, and index.html for every path under the app's prefixes. Without a build the prefixes answer
- * 503 with the command that builds it (npm start and npm test build it first).
+ * 503 PAGES_NOT_BUILT (npm start and npm test build it first).
  */
-export function webRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
+export function pagesRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
   return async (app) => {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(overview));
+
     const index = join(dist, 'index.html');
     const built = existsSync(index);
     if (built) {
@@ -30,7 +36,7 @@ export function webRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
     for (const prefix of APP_PREFIXES) {
       for (const url of [prefix, `${prefix}/*`]) {
         app.get(url, { schema: { hide: true } }, async (_req, reply) => {
-          if (!shell) return reply.code(503).send({ error: { code: 'PAGES_NOT_BUILT', message: 'The web pages are not built: run "npm run build:web".', details: null } });
+          if (!shell) throw new AppError('PAGES_NOT_BUILT');
           return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell);
         });
       }

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Building the Vue app in web/ into web/dist (Vite), once per change of its sources; src/modules/pages serves the result. */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 export const WEB_DIST = join(WEB_ROOT, 'dist');
 const STAMP = join(WEB_DIST, '.source-hash');
@@ -21,7 +22,8 @@ function walk(dir: string, out: string[]): void {
 export function webSourceHash(): string {
   const files: string[] = [];
   walk(join(WEB_ROOT, 'src'), files);
-  for (const f of ['index.html', 'vite.config.ts', 'tsconfig.json', '../package-lock.json']) files.push(join(WEB_ROOT, f));
+  // The pages also import the one Beijing-time module of the server's pure core.
+  for (const f of ['index.html', 'vite.config.ts', 'tsconfig.json', '../package-lock.json', '../src/core/beijing.ts']) files.push(join(WEB_ROOT, f));
   const h = createHash('sha256');
   for (const f of files) if (existsSync(f)) h.update(f.slice(WEB_ROOT.length)).update('\0').update(readFileSync(f));
   return h.digest('hex');

@@ -1,0 +1,108 @@
+/**
+ * The domain vocabulary (领域词汇): every closed set of words the governance domain uses, as constant lists with
+ * their types. Zod schemas, the database types (src/db/schema.ts) and the SQL filters all derive from these lists,
+ * so a word is added in one place. The Chinese term is beside each one; docs/glossary.md explains them.
+ */
+
+/** Levels of the governed tree: 区县 → 镇街 → 社区/村 → 网格 → 微网格. */
+export const NODE_LEVELS = ['district', 'town', 'community', 'grid', 'microgrid'] as const;
+export type NodeLevel = (typeof NODE_LEVELS)[number];
+
+/** Kinds of grid: residential (综合网格) and the dedicated ones (专属网格) for shops, institutions, schools, medical. */
+export const GRID_KINDS = ['residential', 'shops', 'institutions', 'schools', 'medical'] as const;
+export type GridKind = (typeof GRID_KINDS)[number];
+
+/** Estate types: 物业小区, 自管小区, 安置小区, 过渡安置. */
+export const ESTATE_TYPES = ['property_managed', 'self_governed', 'resettlement', 'transitional'] as const;
+export type EstateType = (typeof ESTATE_TYPES)[number];
+
+/** The four boards of the governance centre (四大板块): 党的建设, 经济发展, 民生服务, 平安法治. */
+export const BOARD_KINDS = ['party_building', 'economy', 'livelihood', 'safety_law'] as const;
+export type BoardKind = (typeof BOARD_KINDS)[number];
+
+/** Joint-duty posts (联勤联动): 派出所, 市场监管所, 司法所, 税务所, 交巡警, 消防, 卫生服务中心. */
+export const JOINT_DUTY_TYPES = ['police_station', 'market_supervision', 'judicial', 'tax', 'traffic_police', 'fire', 'health_centre'] as const;
+export type JointDutyType = (typeof JOINT_DUTY_TYPES)[number];
+
+/** Chat platforms an online grid (线上网格) lives on. */
+export const PLATFORMS = ['wecom', 'wechat', 'dingtalk', 'webhook'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Roles (角色), each scoped to a node of the tree or to a department, post or building. */
+export const ROLES = [
+  'admin', 'centre_operator', 'board_lead', 'post_handler', 'department_handler', 'community_staff',
+  'grid_chief', 'grid_worker', 'building_head', 'unit_head', 'volunteer', 'mediator', 'merchant', 'resident',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Statuses of a matter (事件) on the closed loop: reported 上报 → registered 立案 → dispatched 派遣 → handling 处置 →
+ * handled 处置完毕 → feedback 反馈 → closed 结案; suspended 挂起 stops the clock; merged 合并 and rejected 不予立案 end it.
+ */
+export const MATTER_STATUSES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'] as const;
+export type MatterStatus = (typeof MATTER_STATUSES)[number];
+
+/** Where a matter came from (来源): 群消息, 走访, 巡查, 居民上报, 热线, 感知设备, 专项巡检. */
+export const MATTER_SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection'] as const;
+export type MatterSource = (typeof MATTER_SOURCES)[number];
+
+/** The channel a step was taken through (渠道). */
+export const CHANNELS = ['web', 'phone', 'api', 'group', 'system'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** The level that owns a matter (办理层级): 网格, 社区, 镇街, 区县. */
+export const MATTER_LEVELS = ['grid', 'community', 'town', 'district'] as const;
+export type MatterLevel = (typeof MATTER_LEVELS)[number];
+
+/** Units of a deadline (办理时限): natural or working hours and days. */
+export const DEADLINE_UNITS = ['natural_hours', 'natural_days', 'working_hours', 'working_days'] as const;
+export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
+
+/** Kinds of danger that make a group message urgent (紧急): 诈骗, 火情, 汛情, 打架, 走失, 燃气, 受伤. */
+export const URGENT_KINDS = ['fraud', 'fire', 'flood', 'fight', 'missing', 'gas', 'injury'] as const;
+export type UrgentKind = (typeof URGENT_KINDS)[number];
+
+/** How far a matter reaches (影响范围): one household, shared parts of a building, public space. */
+export const MATTER_SCOPES = ['household', 'shared', 'public'] as const;
+export type MatterScope = (typeof MATTER_SCOPES)[number];
+
+/** How hard a matter is (复杂程度). */
+export const COMPLEXITIES = ['simple', 'general', 'complex'] as const;
+export type Complexity = (typeof COMPLEXITIES)[number];
+
+/** A reporter's rating (评价): 满意, 基本满意, 不满意. */
+export const SATISFACTIONS = ['satisfied', 'basically', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+// ---- named sets of matter statuses: every filter, count and partial index uses these, never its own list ----
+
+/** Finished (已办结/终止): the loop has ended; nothing more happens unless a closed matter is reopened. */
+export const FINISHED_STATUSES = ['closed', 'merged', 'rejected'] as const satisfies readonly MatterStatus[];
+
+/** Open (未办结): every status that is not finished, suspended and not-yet-registered included. */
+export const OPEN_STATUSES = MATTER_STATUSES.filter((s) => !(FINISHED_STATUSES as readonly string[]).includes(s)) as readonly MatterStatus[];
+
+/** Running (在办): open and not suspended — the matters a board or a statistic counts as in hand. */
+export const RUNNING_STATUSES = OPEN_STATUSES.filter((s) => s !== 'suspended');
+
+/**
+ * On the clock (计时中): the handler's deadline runs. Handing the work in (handled) stops it, as does a suspension;
+ * a matter is overdue only while on the clock.
+ */
+export const ON_THE_CLOCK_STATUSES = ['registered', 'dispatched', 'handling'] as const satisfies readonly MatterStatus[];
+
+/** With a handler at work (办理中): the deadline jobs remind and mark overdue only in these. */
+export const WORKING_STATUSES = ['dispatched', 'handling'] as const satisfies readonly MatterStatus[];
+
+export const isFinished = (status: MatterStatus): boolean => (FINISHED_STATUSES as readonly MatterStatus[]).includes(status);
+export const isOnTheClock = (status: MatterStatus): boolean => (ON_THE_CLOCK_STATUSES as readonly MatterStatus[]).includes(status);
+
+/**
+ * Overdue (超期): on the clock, and past its due time or marked overdue by its deadline job (which runs at the due
+ * time by the job clock, so the mark also holds where "now" is a replayed clock). Once the work is handed in,
+ * suspended or finished, a matter is no longer overdue; whether it closed on time is `closed_on_time`. The SQL
+ * filter for the same set is built from ON_THE_CLOCK_STATUSES in src/modules/matters/matters.repository.ts.
+ */
+export function isOverdue(m: { status: MatterStatus; due_at: Date | null; overdue: boolean }, now: Date): boolean {
+  return isOnTheClock(m.status) && (m.overdue || (m.due_at !== null && m.due_at < now));
+}
