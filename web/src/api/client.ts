@@ -1,11 +1,33 @@
-import createClient from 'openapi-fetch';
+import createClient, { type ClientPathsWithMethod, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
 import type { paths } from './schema';
 
 /**
  * The typed client, generated from /openapi.json (npm run gen:api writes ./schema.d.ts). Same origin, the
  * session cookie rides along. `unwrap` turns an error body { error: { code, message } } into an ApiError.
+ * Every call of the pages goes through it; names for the shapes are in ./types.ts. Files (photos, Excel
+ * exports) are plain URLs and the live streams are EventSources, so neither needs a fetch helper.
  */
-export const api = createClient<paths>({ baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin, credentials: 'same-origin' });
+const client = createClient<paths>({ baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin, credentials: 'same-origin' });
+
+type Verb = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Init<P extends keyof paths, M extends Verb> = MaybeOptionalInit<paths[P], M>;
+type Call<M extends Verb> = <P extends ClientPathsWithMethod<typeof client, M>>(
+  url: P,
+  ...init: undefined extends Init<P, M> ? [init?: Init<P, M>] : [init: Init<P, M>]
+) => Promise<FetchResponse<paths[P][M] & Record<string | number, unknown>, Init<P, M>, `${string}/${string}`>>;
+
+/**
+ * openapi-fetch's own methods infer the options as a type parameter and accept any extra key, so a query
+ * parameter or body field the server renamed or dropped would still compile. These take the options as the
+ * schema spells them, so TypeScript checks every key of a literal against the generated types.
+ */
+export const api = {
+  GET: client.GET as unknown as Call<'get'>,
+  POST: client.POST as unknown as Call<'post'>,
+  PUT: client.PUT as unknown as Call<'put'>,
+  PATCH: client.PATCH as unknown as Call<'patch'>,
+  DELETE: client.DELETE as unknown as Call<'delete'>,
+};
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown = null) {
@@ -28,30 +50,16 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   throw new ApiError(r.response.status, body.error?.code ?? `HTTP_${r.response.status}`, body.error?.message ?? r.response.statusText, body.error?.details ?? null);
 }
 
-/** For endpoints the generated types cannot express (multipart uploads, files, SSE), plain fetch with the same errors. */
-export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined || body instanceof FormData ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-    });
-  } catch (e) {
-    throw new ApiError(0, 'NETWORK', (e as Error).message || 'network error');
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `HTTP_${res.status}`, data?.error?.message ?? res.statusText, data?.error?.details ?? null);
-  return data as T;
-}
+/**
+ * The body option for a multipart upload (photos, the people workbook). The schema declares no body for these
+ * routes (they read the file stream themselves), so the form is passed through untyped; the answer stays typed.
+ */
+export const multipart = (form: FormData) => ({ body: form as never });
 
 /** Uploads one photo; returns its content hash, which matter bodies take in `photos`. */
 export async function uploadPhoto(file: Blob, name = 'photo.jpg'): Promise<string> {
   const form = new FormData();
   form.append('file', file, name);
-  const r = await request<{ hash: string }>('POST', '/api/files', form);
+  const r = await unwrap(api.POST('/api/files', multipart(form)));
   return r.hash;
 }

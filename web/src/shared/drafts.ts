@@ -1,6 +1,7 @@
 import { createStore, del, entries, set } from 'idb-keyval';
 import { ref } from 'vue';
-import { ApiError, request, uploadPhoto } from '../api/client.ts';
+import { ApiError, api, unwrap, uploadPhoto } from '../api/client.ts';
+import type { NewMatter, NewVisit } from '../api/types.ts';
 
 /**
  * The offline draft queue of the phone pages: a matter or a visit that could not be sent is kept in IndexedDB with
@@ -8,21 +9,14 @@ import { ApiError, request, uploadPhoto } from '../api/client.ts';
  * Each draft carries a clientId (uuid) the server treats as an idempotency key, so re-sending a draft whose answer
  * was lost never makes a second matter or visit.
  */
-export interface MatterDraftBody {
-  source: 'patrol' | 'visit';
-  channel: 'phone';
-  description: string;
-  categoryCode?: string;
-  location: { lng: number; lat: number; crs: 'wgs84' | 'gcj02' } | { nodeId: number };
-  address?: string;
-  urgent?: boolean;
-}
-export interface VisitDraftBody { gridId: number; householdIds: number[]; note: string; at: string }
+export type MatterDraftBody = Omit<NewMatter, 'photos' | 'clientId'> & { source: 'patrol' | 'visit'; channel: 'phone' };
+export type VisitDraftBody = Omit<NewVisit, 'photos' | 'clientId'> & { note: string; at: string };
 
 interface DraftBase { clientId: string; createdAt: string; photos: Blob[]; userId: number; lastError?: string }
 export type Draft = (DraftBase & { kind: 'matter'; body: MatterDraftBody }) | (DraftBase & { kind: 'visit'; body: VisitDraftBody });
 type Fresh<T> = T extends unknown ? Omit<T, 'createdAt' | 'lastError'> : never;
 export type NewDraft = Fresh<Draft>;
+type Sendable<T = Draft> = T extends Draft ? Pick<T, 'kind' | 'body' | 'photos' | 'clientId'> : never;
 
 export interface SentDraft { kind: Draft['kind']; clientId: string; id: number; code?: string }
 
@@ -60,14 +54,14 @@ export async function discardDraft(clientId: string): Promise<void> {
 }
 
 /** Uploads the photos, then posts the matter or visit with its clientId; throws ApiError as the server answers. */
-export async function sendDraft(d: Pick<Draft, 'kind' | 'body' | 'photos' | 'clientId'>): Promise<SentDraft> {
+export async function sendDraft(d: Sendable): Promise<SentDraft> {
   const hashes: string[] = [];
   for (const [i, blob] of d.photos.entries()) hashes.push(await uploadPhoto(blob, `photo-${i + 1}.jpg`)); // same bytes, same hash: safe to repeat
   if (d.kind === 'matter') {
-    const m = await request<{ id: number; code: string }>('POST', '/api/matters', { ...d.body, photos: hashes, clientId: d.clientId });
+    const m = await unwrap(api.POST('/api/matters', { body: { ...d.body, photos: hashes, clientId: d.clientId } }));
     return { kind: 'matter', clientId: d.clientId, id: m.id, code: m.code };
   }
-  const v = await request<{ id: number }>('POST', '/api/visits', { ...d.body, photos: hashes, clientId: d.clientId });
+  const v = await unwrap(api.POST('/api/visits', { body: { ...d.body, photos: hashes, clientId: d.clientId } }));
   return { kind: 'visit', clientId: d.clientId, id: v.id };
 }
 

@@ -1,11 +1,7 @@
-import { request } from '../api/client.ts';
+import { api, unwrap } from '../api/client.ts';
+import type { BoundaryCollection } from '../api/types.ts';
 
-export interface BoundaryFeature {
-  type: 'Feature';
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
-  properties: { id: number; code: string; name: string; kind: string; parentId: number | null };
-}
-export interface BoundaryCollection { type: 'FeatureCollection'; features: BoundaryFeature[] }
+export type { BoundaryCollection } from '../api/types.ts';
 
 const cache = new Map<string, Promise<BoundaryCollection>>();
 
@@ -14,9 +10,7 @@ export function boundaries(under: number | null, kind: 'grid' | 'community' | 't
   const key = `${under ?? ''}:${kind}`;
   let p = cache.get(key);
   if (!p) {
-    const q = new URLSearchParams({ kind });
-    if (under) q.set('under', String(under));
-    p = request<BoundaryCollection>('GET', `/api/geo/boundaries?${q}`);
+    p = unwrap(api.GET('/api/geo/boundaries', { params: { query: { kind, under: under || undefined } } }));
     p.catch(() => cache.delete(key));
     cache.set(key, p);
   }

@@ -1,11 +1,6 @@
 import { ref } from 'vue';
-import { ApiError, request } from '../api/client.ts';
-
-export interface Assignment {
-  id: number; role: string; nodeId: number; boardId: number | null; postId: number | null; departmentId: number | null;
-  buildingId: number | null; unitId: number | null; abSlot: 'A' | 'B' | null; employment: 'full_time' | 'part_time' | null;
-}
-export interface Me { userId: number; username: string; displayName: string; via: 'session' | 'token'; assignments: Assignment[] }
+import { ApiError, api, unwrap } from '../api/client.ts';
+import type { Me } from '../api/types.ts';
 
 const me = ref<Me | null>(null);
 const ME_KEY = 'dg.me';
@@ -30,7 +25,7 @@ export const session = {
     if (loaded && !force) return me.value;
     try {
       // Never 401: pages that work signed out too (a matter's public progress) must not log an error.
-      me.value = (await request<{ me: Me | null }>('GET', '/api/auth/session')).me;
+      me.value = (await unwrap(api.GET('/api/auth/session'))).me;
       remember(me.value);
     } catch (e) {
       // Offline (no answer at all), the phone pages open as the last signed-in user; the server still checks every request.
@@ -41,11 +36,11 @@ export const session = {
     return me.value;
   },
   async login(username: string, password: string): Promise<Me | null> {
-    await request('POST', '/api/auth/login', { username, password });
+    await unwrap(api.POST('/api/auth/login', { body: { username, password } }));
     return session.load(true);
   },
   async logout(): Promise<void> {
-    await request('POST', '/api/auth/logout').catch(() => undefined);
+    await unwrap(api.POST('/api/auth/logout')).catch(() => undefined);
     me.value = null;
     remember(null);
     loaded = true;

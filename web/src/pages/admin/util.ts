@@ -1,5 +1,6 @@
 import { ElMessage } from 'element-plus';
 import { ApiError } from '../../api/client.ts';
+import type { Body, Level } from '../../api/types.ts';
 import { i18n } from '../../i18n/index.ts';
 
 const KNOWN = ['VALIDATION_FAILED', 'INVALID_GEOJSON', 'INVALID_CODE', 'INVALID_HIERARCHY', 'IMPORT_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'NODE_IN_USE', 'RETIRED', 'NETWORK'];
@@ -31,8 +32,7 @@ export function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export const LEVELS = ['district', 'town', 'community', 'grid', 'microgrid'] as const;
-export type Level = (typeof LEVELS)[number];
+export type { Level } from '../../api/types.ts';
 export const CHILD_LEVEL: Record<Level, Level | null> = { district: 'town', town: 'community', community: 'grid', grid: 'microgrid', microgrid: null };
 export const PARENT_LEVEL: Record<Level, Level | null> = { district: null, town: 'district', community: 'town', grid: 'community', microgrid: 'grid' };
 export const KINDS: Record<Level, readonly string[]> = {
@@ -61,20 +61,6 @@ export function adminNodeIds(assignments: Array<{ role: string; nodeId: number }
   return [...new Set(assignments.filter((a) => a.role === 'admin').map((a) => a.nodeId))];
 }
 
-/** Sends a raw body (a GeoJSON file's text) and returns the JSON answer, with the API's errors as ApiError. */
-export async function postRaw<T>(url: string, body: string, contentType: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': contentType }, body });
-  } catch (e) {
-    throw new ApiError(0, 'NETWORK', (e as Error).message || 'network error');
-  }
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `HTTP_${res.status}`, data?.error?.message ?? res.statusText, data?.error?.details ?? null);
-  return data as T;
-}
-
 /** Row errors of an import (details.errors), if the error carries them. */
 export function rowErrors(e: unknown): Array<{ sheet?: string; row: number | string; field?: string; message: string }> {
   if (!(e instanceof ApiError)) return [];
@@ -83,10 +69,7 @@ export function rowErrors(e: unknown): Array<{ sheet?: string; row: number | str
 }
 
 /** A role to grant (POST /api/users/:id/roles); which fields it needs depends on the role. */
-export interface RoleBody {
-  role: string; nodeId?: number; boardId?: number; postId?: number; departmentId?: number; buildingId?: number; unitId?: number;
-  abSlot?: 'A' | 'B'; employment?: 'full_time' | 'part_time';
-}
+export type RoleBody = Body<'/api/users/{id}/roles', 'post'>;
 
 /**
  * A translated enum value, or '' when there is none. Element Plus table columns call their cell slot once with an

@@ -1,19 +1,15 @@
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { type LocationQuery, useRoute, useRouter } from 'vue-router';
-import { request } from '../../api/client.ts';
+import { api, unwrap } from '../../api/client.ts';
+import type { Item, MatterItem, NodeItem, PagedPath, Query } from '../../api/types.ts';
 import { session } from '../../shared/session.ts';
+import { BEIJING_OFFSET_MS, beijingDay as dayInBeijing } from '../../../../src/core/beijing.ts';
 
-/** Shapes of the matters API as the console reads them (see src/modules/matters/matters.schema.ts). */
-export interface ListItem {
-  id: number; code: string; title: string; source: string; status: string; stage: number; level: string; urgent: boolean;
-  dueAt: string | null; overdue: boolean; reportedAt: string | null; closedAt: string | null; categoryId: number | null; categoryName: string | null;
-  areaNodeId: number; areaName: string | null; ownerNodeId: number; satisfaction: string | null; possibleDuplicateOf: number | null;
-}
-export interface Page<T> { items: T[]; nextCursor: string | null }
-export interface NodeRow { id: number; parentId: number | null; level: string; code: string; name: string }
-export interface Category { id: number; code: string; name: string; major: string; catalogue: string; deadlineAmount?: number; deadlineUnit?: string }
-export interface Board { id: number; nodeId: number; kind: string; name: string; posts: { id: number; name: string }[] }
-export interface Department { id: number; nodeId: number; name: string; kind: string; boardId: number | null; status: string }
+/** Shapes of the API as the console reads them, from the generated schema. */
+export type ListItem = MatterItem;
+/** A node as lists and details both give it. */
+export type NodeRow = Pick<NodeItem, 'id' | 'parentId' | 'level' | 'code' | 'name'>;
+export type { Board, Category, Department } from '../../api/types.ts';
 
 export const SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection'] as const;
 export const STATUSES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'] as const;
@@ -28,14 +24,14 @@ export function homeNodeId(): number | null {
 }
 
 /** Lists every page of a cursor-paged list (the console's lists are a few hundred rows at most). */
-export async function listAll<T>(url: string, params: Record<string, string | number | undefined>, max = 1000): Promise<T[]> {
-  const out: T[] = [];
+export async function listAll<P extends PagedPath>(url: P, params: Omit<Query<P>, 'cursor'>, max = 1000): Promise<Item<P>[]> {
+  const out: Item<P>[] = [];
+  const query: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') query[k] = v;
   let cursor: string | null = null;
   do {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-    if (cursor) q.set('cursor', cursor);
-    const page: Page<T> = await request<Page<T>>('GET', `${url}?${q}`);
+    // The path is generic here, so the call is typed by this function's signature (derived from the schema) instead.
+    const page = await unwrap(api.GET(url as never, { params: { query: cursor ? { ...query, cursor } : query } } as never)) as { items: Item<P>[]; nextCursor: string | null };
     out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && out.length < max);
@@ -46,12 +42,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** A time as Beijing wall-clock "MM-DD HH:mm" (or with the year when asked). */
 export function fmtTime(iso: string | null | undefined, withYear = false): string {
   if (!iso) return '—';
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  const d = new Date(new Date(iso).getTime() + BEIJING_OFFSET_MS);
   const date = `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   return withYear ? `${d.getUTCFullYear()}-${date}` : date;
 }
-/** Today in Beijing as YYYY-MM-DD. */
-export const beijingDay = (at = new Date()) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+/** Today (or the day of `at`) in Beijing as YYYY-MM-DD. */
+export const beijingDay = (at = new Date()) => dayInBeijing(at);
 
 /** "3天4小时" / "2h 5m": how far a due time is from now, without the sign. */
 export function span(ms: number, lang: string): string {
@@ -122,7 +118,7 @@ export function useLiveMatters(onEvent: (type: string, data: { id: number; actio
 export const newCount = ref<number | null>(null);
 export async function refreshNewCount(): Promise<void> {
   try {
-    const items = await listAll<ListItem>('/api/matters', { status: 'reported', limit: 200, order: 'recent' }, 1000);
+    const items = await listAll('/api/matters', { status: 'reported', limit: 200, order: 'recent' }, 1000);
     newCount.value = items.length;
   } catch {
     newCount.value = null;

@@ -1,14 +1,17 @@
-import { request } from '../../api/client.ts';
+import { api, unwrap } from '../../api/client.ts';
+import type { Body } from '../../api/types.ts';
 import type { Board, Department, NodeRow } from './console.ts';
 
-/** A dispatch target as dispatchBody takes it, with a label for the pickers. */
-export interface TargetOption { value: string; kind: 'node' | 'board' | 'post' | 'department'; id: number; label: string }
+/** A dispatch target as POST /api/matters/{id}/dispatch takes it. */
+export type Target = Body<'/api/matters/{id}/dispatch', 'post'>['lead'];
+/** A dispatch target with a label for the pickers. */
+export interface TargetOption { value: string; kind: Target['kind']; id: number; label: string }
 export interface TargetGroup { kind: TargetOption['kind']; options: TargetOption[] }
 
 export const targetValue = (kind: string, id: number) => `${kind}:${id}`;
-export function parseTarget(v: string): { kind: 'node' | 'board' | 'post' | 'department'; id: number } {
+export function parseTarget(v: string): Target {
   const [kind = '', id = ''] = v.split(':');
-  return { kind: kind as 'node' | 'board' | 'post' | 'department', id: Number(id) };
+  return { kind: kind as Target['kind'], id: Number(id) };
 }
 
 /**
@@ -17,11 +20,11 @@ export function parseTarget(v: string): { kind: 'node' | 'board' | 'post' | 'dep
  */
 export async function loadTargets(ownerNodeId: number, areaNodeId: number): Promise<TargetGroup[]> {
   const [owner, nodes, boards, depA, depO] = await Promise.all([
-    request<NodeRow>('GET', `/api/nodes/${ownerNodeId}`),
-    request<{ items: NodeRow[] }>('GET', `/api/nodes?under=${ownerNodeId}&status=active&limit=500`).catch(() => ({ items: [] as NodeRow[] })),
-    request<{ items: Board[] }>('GET', `/api/boards?nodeId=${ownerNodeId}`).catch(() => ({ items: [] as Board[] })),
-    request<{ items: Department[] }>('GET', `/api/departments?nodeId=${areaNodeId}`).catch(() => ({ items: [] as Department[] })),
-    request<{ items: Department[] }>('GET', `/api/departments?nodeId=${ownerNodeId}`).catch(() => ({ items: [] as Department[] })),
+    unwrap(api.GET('/api/nodes/{id}', { params: { path: { id: ownerNodeId } } })),
+    unwrap(api.GET('/api/nodes', { params: { query: { under: ownerNodeId, status: 'active', limit: 500 } } })).catch(() => ({ items: [] as NodeRow[] })),
+    unwrap(api.GET('/api/boards', { params: { query: { nodeId: ownerNodeId } } })).catch(() => ({ items: [] as Board[] })),
+    unwrap(api.GET('/api/departments', { params: { query: { nodeId: areaNodeId } } })).catch(() => ({ items: [] as Department[] })),
+    unwrap(api.GET('/api/departments', { params: { query: { nodeId: ownerNodeId } } })).catch(() => ({ items: [] as Department[] })),
   ]);
   const seenNodes = new Set<number>();
   const nodeOptions: TargetOption[] = [];

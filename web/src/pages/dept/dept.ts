@@ -1,9 +1,8 @@
-import type { paths } from '../../api/schema';
-import type { Me } from '../../shared/session.ts';
+import type { Matter, MatterAssignment, MatterItem, Me } from '../../api/types.ts';
 
-export type Detail = paths['/api/matters/{id}']['get']['responses'][200]['content']['application/json'];
-export type ListItem = paths['/api/matters']['get']['responses'][200]['content']['application/json']['items'][number];
-export type Assignment = Detail['assignments'][number];
+export type Detail = Matter;
+export type ListItem = MatterItem;
+export type Assignment = MatterAssignment;
 
 /** Whether an assignment is addressed to one of the signed-in user's posts, departments or boards. */
 export function isMine(me: Me | null, a: Pick<Assignment, 'targetKind' | 'targetId'>): boolean {

@@ -1,4 +1,5 @@
 import { ref, watch } from 'vue';
+import type { MatterItem } from '../../api/types.ts';
 
 /**
  * Shared state of the resident pages: the large-text mode (大字模式), remembered on the phone and applied as a
@@ -20,10 +21,8 @@ watch(largeText, (on) => {
 /** Leaving the resident area (a staff member who looked in) takes the class away again. */
 export const clearLargeText = (): void => document.documentElement.classList.remove('r-large');
 
-export interface Me { userId: number; username: string; displayName: string; assignments: { role: string; nodeId: number }[] }
-
 /** A matter in "my matters" (GET /api/matters): the public stage 0..5 and the status. */
-export interface MineItem { id: number; code: string; title: string; status: string; stage: number; reportedAt: string | null; closedAt: string | null; satisfaction: string | null }
+export type MineItem = MatterItem;
 
 /** The key of the plain label for a matter in a list: most statuses follow their stage, a few have their own words. */
 export function plainKey(status: string, stage: number): string {

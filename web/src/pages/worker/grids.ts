@@ -1,8 +1,9 @@
 import { computed, ref } from 'vue';
-import { request } from '../../api/client.ts';
+import { api, unwrap } from '../../api/client.ts';
+import type { NodeItem } from '../../api/types.ts';
 import { session } from '../../shared/session.ts';
 
-export interface GridRef { id: number; name: string; code: string }
+export type GridRef = Pick<NodeItem, 'id' | 'name' | 'code'>;
 
 const GRID_ROLES = ['grid_worker', 'grid_chief'];
 const KEY = 'dg.m.grids';
@@ -16,7 +17,7 @@ export async function loadGridNames(): Promise<void> {
   const missing = myGridIds.value.filter((id) => !names.value[id]);
   for (const id of missing) {
     try {
-      const n = await request<GridRef>('GET', `/api/nodes/${id}`);
+      const n = await unwrap(api.GET('/api/nodes/{id}', { params: { path: { id } } }));
       names.value = { ...names.value, [id]: { id: n.id, name: n.name, code: n.code } };
     } catch {
       // offline: the id stands in until the network returns
