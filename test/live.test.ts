@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
 import type { DB, MatterRow } from '../src/db/schema.ts';
 import { createJobRunner } from '../src/modules/jobs/jobs.setup.ts';
+import { mattersFeed } from '../src/modules/live/live.events.ts';
 import { LiveHub } from '../src/modules/live/live.hub.ts';
 import { publish } from '../src/modules/matters/matters.step.ts';
 import { login } from './helpers/app.ts';
@@ -254,7 +255,7 @@ describe('the live hub on its own', () => {
       return async () => {
         stopped = true;
       };
-    }, { heartbeatMs: 20, warn: (message) => warnings.push(message) });
+    }, mattersFeed, { heartbeatMs: 20, warn: (message) => warnings.push(message) });
     const audience = { areaPrefixes: ['/1/'], ownerPrefixes: [], subjects: new Set<string>(), urgentOnly: false };
     const got: string[] = [];
     await Promise.all([hub.start(), hub.start()]);

@@ -22,8 +22,8 @@ function walk(dir: string, out: string[]): void {
 export function webSourceHash(): string {
   const files: string[] = [];
   walk(join(WEB_ROOT, 'src'), files);
-  // The pages also import the one Beijing-time module of the server's pure core.
-  for (const f of ['index.html', 'vite.config.ts', 'tsconfig.json', '../package-lock.json', '../src/core/beijing.ts']) files.push(join(WEB_ROOT, f));
+  // The pages also import two modules of the server's pure core: Beijing time and the vocabulary.
+  for (const f of ['index.html', 'vite.config.ts', 'tsconfig.json', '../package-lock.json', '../src/core/beijing.ts', '../src/core/vocabulary.ts']) files.push(join(WEB_ROOT, f));
   const h = createHash('sha256');
   for (const f of files) if (existsSync(f)) h.update(f.slice(WEB_ROOT.length)).update('\0').update(readFileSync(f));
   return h.digest('hex');

@@ -16,6 +16,22 @@ export function decodeCursor(cursor: string): (string | number)[] {
   throw new AppError('INVALID_CURSOR');
 }
 
+/** The id a keyset cursor of an id-ordered list carries; undefined on the first page. */
+export function cursorId(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  const id = Number(decodeCursor(cursor)[0]);
+  if (!Number.isSafeInteger(id)) throw new AppError('INVALID_CURSOR');
+  return id;
+}
+
+/** The text key (a code, a name) a keyset cursor carries; undefined on the first page. */
+export function cursorText(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const key = decodeCursor(cursor)[0];
+  if (key === undefined) throw new AppError('INVALID_CURSOR');
+  return String(key);
+}
+
 /** Cuts one extra fetched row off a page and makes the next cursor from the last row kept. */
 export function page<T>(rows: T[], limit: number, keyOf: (row: T) => (string | number)[]) {
   const hasMore = rows.length > limit;

@@ -1,4 +1,5 @@
-import type { Role } from '../core/vocabulary.ts';
+import { AppError, denied } from './errors.ts';
+import type { Role } from './vocabulary.ts';
 
 /** One active role of a user, with the tree path of the node it is scoped to. */
 export interface Assignment {
@@ -49,6 +50,24 @@ export function holdsAny(actor: Actor | null, roles: readonly Role[]): boolean {
 export function prefixesFor(actor: Actor | null, roles: readonly Role[]): string[] {
   const paths = [...new Set((actor?.assignments ?? []).filter((a) => roles.includes(a.role)).map((a) => a.nodePath))].sort();
   return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+/** The actor's tree prefixes for `roles`, or a refusal saying who may (401 for the anonymous). */
+export function scopeOrDeny(actor: Actor | null, roles: readonly Role[], why: string): string[] {
+  const prefixes = prefixesFor(actor, roles);
+  if (prefixes.length === 0) throw denied(actor, why);
+  return prefixes;
+}
+
+/** The caller must be signed in: the anonymous learn nothing, not even whether what they ask for exists. */
+export function assertSignedIn(actor: Actor | null, why?: string): asserts actor is Actor {
+  if (!actor) throw new AppError('UNAUTHENTICATED', why);
+}
+
+/** The signed-in caller (their own session, tokens and profile). */
+export function signedIn(actor: Actor | null): Actor {
+  assertSignedIn(actor);
+  return actor;
 }
 
 export function assignmentsWith(actor: Actor | null, roles: readonly Role[]): Assignment[] {

@@ -82,9 +82,6 @@ export const FINISHED_STATUSES = ['closed', 'merged', 'rejected'] as const satis
 /** Open (未办结): every status that is not finished, suspended and not-yet-registered included. */
 export const OPEN_STATUSES = MATTER_STATUSES.filter((s) => !(FINISHED_STATUSES as readonly string[]).includes(s)) as readonly MatterStatus[];
 
-/** Running (在办): open and not suspended — the matters a board or a statistic counts as in hand. */
-export const RUNNING_STATUSES = OPEN_STATUSES.filter((s) => s !== 'suspended');
-
 /**
  * On the clock (计时中): the handler's deadline runs. Handing the work in (handled) stops it, as does a suspension;
  * a matter is overdue only while on the clock.
@@ -93,6 +90,9 @@ export const ON_THE_CLOCK_STATUSES = ['registered', 'dispatched', 'handling'] as
 
 /** With a handler at work (办理中): the deadline jobs remind and mark overdue only in these. */
 export const WORKING_STATUSES = ['dispatched', 'handling'] as const satisfies readonly MatterStatus[];
+
+/** Verified (已核查): the result has been checked and may be told — to the reporter, the public page and the group. */
+export const VERIFIED_STATUSES = ['feedback', 'closed'] as const satisfies readonly MatterStatus[];
 
 export const isFinished = (status: MatterStatus): boolean => (FINISHED_STATUSES as readonly MatterStatus[]).includes(status);
 export const isOnTheClock = (status: MatterStatus): boolean => (ON_THE_CLOCK_STATUSES as readonly MatterStatus[]).includes(status);

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { MATTER_LEVELS, type MatterLevel, type MatterStatus, OPEN_STATUSES, WORKING_STATUSES } from '../vocabulary.ts';
+import { MATTER_LEVELS, type MatterLevel, type MatterStatus, ON_THE_CLOCK_STATUSES, OPEN_STATUSES, VERIFIED_STATUSES, WORKING_STATUSES } from '../vocabulary.ts';
 
 /**
  * The closed loop of a matter (事件): collect → assign → handle → feed back → evaluate.
@@ -20,12 +20,12 @@ const FROM: Record<MatterAction, readonly MatterStatus[]> = {
   register: ['reported'],
   reject: ['reported'],
   dispatch: ['registered'],
-  accept: ['dispatched', 'handling'],
-  return: ['dispatched', 'handling'],
+  accept: WORKING_STATUSES,
+  return: WORKING_STATUSES,
   progress: ['handling'],
-  assist_accept: ['dispatched', 'handling'],
-  assist_return: ['dispatched', 'handling'],
-  assist_done: ['dispatched', 'handling'],
+  assist_accept: WORKING_STATUSES,
+  assist_return: WORKING_STATUSES,
+  assist_done: WORKING_STATUSES,
   handle: ['handling'],
   verify_pass: ['handled'],
   verify_fail: ['handled'],
@@ -38,9 +38,9 @@ const FROM: Record<MatterAction, readonly MatterStatus[]> = {
   extend: WORKING_STATUSES,
   escalate: ['reported', ...REGISTERED_OPEN],
   merge: ['reported', 'registered'],
-  reassign: ['dispatched', 'handling', 'registered'],
-  summon: ['registered', 'dispatched', 'handling'],
-  return_visit: ['feedback', 'closed'],
+  reassign: ON_THE_CLOCK_STATUSES,
+  summon: ON_THE_CLOCK_STATUSES,
+  return_visit: VERIFIED_STATUSES,
 };
 
 /** Where an action leads; null means the status does not change (the step is still recorded). */

@@ -7,16 +7,10 @@ import { type Kysely, sql } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: migrations are written against no particular schema type
 export async function up(db: Kysely<any>): Promise<void> {
   // One statement per query: PGlite's extended protocol accepts no multi-statement strings.
-  for (const statement of schema.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
-    await sql.raw(statement).execute(db);
-  }
+  await sql`create index matter_photos_file_idx on matter_photos (file_hash)`.execute(db);
+  await sql`create index visit_photos_file_idx on visit_photos (file_hash)`.execute(db);
+  await sql`create index group_messages_forwarded_attachments_idx on group_messages using gin (attachments jsonb_path_ops) where via = 'forward'`.execute(db);
 }
-
-const schema = `
-    create index matter_photos_file_idx on matter_photos (file_hash);
-    create index visit_photos_file_idx on visit_photos (file_hash);
-    create index group_messages_forwarded_attachments_idx on group_messages using gin (attachments jsonb_path_ops) where via = 'forward';
-`;
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {

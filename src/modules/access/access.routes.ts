@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../../http/context.ts';
 import { presentMe, presentToken } from './access.presenter.ts';
 import { idParams, loginBody, meSchema, tokenBody, tokenSchema } from './access.schema.ts';
-import { requireActor } from './access.policy.ts';
+import { signedIn } from '../../core/scope.ts';
 import type { AccessService } from './access.service.ts';
 
 export function accessRoutes(access: AccessService, secureCookies: boolean): FastifyPluginAsyncZod {
@@ -14,7 +14,7 @@ export function accessRoutes(access: AccessService, secureCookies: boolean): Fas
       const { token, expiresAt, actor } = await access.login(req.body.username, req.body.password, req.ctx, req.headers['user-agent'] ?? null);
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', expires: expiresAt });
       // actor is non-null: login just verified an active user
-      return presentMe(actor ?? requireActor(req.ctx));
+      return presentMe(actor ?? signedIn(req.ctx.actor));
     });
 
     app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: z.null() } } }, async (req, reply) => {
@@ -24,7 +24,7 @@ export function accessRoutes(access: AccessService, secureCookies: boolean): Fas
     });
 
     app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'Who am I, with my roles and scopes', response: { 200: meSchema } } }, async (req) =>
-      presentMe(requireActor(req.ctx)),
+      presentMe(signedIn(req.ctx.actor)),
     );
 
     // Pages that work signed in or not (a matter's public progress) ask here, so being signed out is not an error.

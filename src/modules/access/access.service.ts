@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors.ts';
-import type { Actor, RequestContext } from '../../core/scope.ts';
+import { type Actor, type RequestContext, signedIn } from '../../core/scope.ts';
 import { afterFailure, checkThrottle } from '../../core/throttle.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { requireActor } from './access.policy.ts';
 import * as repo from './access.repository.ts';
 import { verifyPassword } from './passwords.ts';
 
@@ -86,7 +85,7 @@ export class AccessService {
   }
 
   async createToken(ctx: RequestContext, name: string) {
-    const actor = requireActor(ctx);
+    const actor = signedIn(ctx.actor);
     const secret = `dg_${newSecret()}`;
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const created = await repo.insertToken(trx, actor.userId, name, sha256(secret));
@@ -97,11 +96,11 @@ export class AccessService {
   }
 
   listTokens(ctx: RequestContext) {
-    return repo.listTokens(this.deps.db, requireActor(ctx).userId);
+    return repo.listTokens(this.deps.db, signedIn(ctx.actor).userId);
   }
 
   async revokeToken(ctx: RequestContext, id: number): Promise<void> {
-    const actor = requireActor(ctx);
+    const actor = signedIn(ctx.actor);
     await this.deps.db.transaction().execute(async (trx) => {
       const result = await repo.revokeToken(trx, actor.userId, id);
       if (Number(result.numUpdatedRows) === 0) throw notFound('The token');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { AppDeps } from '../../deps.ts';
 import { assertMayReadAudit } from './audit.policy.ts';
@@ -12,7 +12,7 @@ export class AuditService {
 
   async list(ctx: RequestContext, q: z.infer<typeof auditQuery>) {
     assertMayReadAudit(ctx.actor);
-    const before = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const before = cursorId(q.cursor);
     return page(await listAudit(this.deps.db, { ...q, before }), q.limit, (r) => [r.id]);
   }
 }

@@ -10,11 +10,6 @@ export function assertMayUploadFile(actor: Actor | null): void {
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Log in to upload a photo.');
 }
 
-/** Checked before the photo is looked up, so the anonymous learn nothing about which hashes exist. */
-export function assertSignedInToRead(actor: Actor | null): void {
-  if (!actor) throw new AppError('UNAUTHENTICATED', 'Log in to see this photo.');
-}
-
 /** Everything a photo is part of, as the read check needs it (public result photos go through /api/public/files). */
 export interface PhotoUses {
   uploadedBy: number | null;

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../core/errors.ts';
-import { type RequestContext, recordedUserId } from '../../core/scope.ts';
+import { assertSignedIn, type RequestContext, recordedUserId } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { assertMayReadPhoto, assertMayUploadFile, assertSignedInToRead, type PhotoUses } from './files.policy.ts';
+import { assertMayReadPhoto, assertMayUploadFile, type PhotoUses } from './files.policy.ts';
 import * as repo from './files.repository.ts';
 import { type PhotoMime, sniffPhoto } from './files.sniff.ts';
 import { FileStorage } from './files.storage.ts';
@@ -91,7 +91,8 @@ export class FilesService {
   }
 
   async open(ctx: RequestContext, hash: string): Promise<OpenedFile> {
-    assertSignedInToRead(ctx.actor);
+    // Before the photo is looked up, so the anonymous learn nothing about which hashes exist.
+    assertSignedIn(ctx.actor, 'Log in to see this photo.');
     const row = isFileHash(hash) ? await repo.getFile(this.deps.db, hash) : undefined;
     if (!row) throw notFound('The file');
     assertMayReadPhoto(ctx.actor, await photoUses(this.deps.db, hash, row.uploaded_by));

@@ -1,5 +1,5 @@
 import { denied } from '../../core/errors.ts';
-import { type Actor, assignmentsWith, holdsOn, prefixesFor } from '../../core/scope.ts';
+import { type Actor, assignmentsWith, holdsOn, prefixesFor, scopeOrDeny } from '../../core/scope.ts';
 import type { Role } from '../../core/vocabulary.ts';
 
 /**
@@ -21,11 +21,7 @@ export function assertMayManage(actor: Actor | null, nodePath: string): void {
 /** Tree prefixes under which the actor sees inspection points; empty when they see none. */
 export const readPrefixes = (actor: Actor | null): string[] => prefixesFor(actor, READERS);
 
-export function assertMayList(actor: Actor | null): string[] {
-  const prefixes = readPrefixes(actor);
-  if (prefixes.length === 0) throw denied(actor, 'Only centre, community and grid staff see inspection tasks.');
-  return prefixes;
-}
+export const assertMayList = (actor: Actor | null): string[] => scopeOrDeny(actor, READERS, 'Only centre, community and grid staff see inspection tasks.');
 
 /** The grids the actor works in as grid worker or grid chief: what "my points" means. */
 export const myGridPrefixes = (actor: Actor | null): string[] => prefixesFor(actor, GRID_STAFF);

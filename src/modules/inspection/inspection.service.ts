@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { GridLocator } from '../../core/geo/locator.ts';
 import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
@@ -82,7 +82,7 @@ export class InspectionService {
     const prefixes = assertMayList(ctx.actor);
     const under = q.nodeId ? (await repo.getNode(this.deps.db, q.nodeId))?.path : undefined;
     if (q.nodeId && !under) throw notFound(`Node ${q.nodeId}`);
-    const beforeId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const beforeId = cursorId(q.cursor);
     if (beforeId !== undefined && !Number.isInteger(beforeId)) throw new AppError('INVALID_CURSOR');
     const scope = { prefixes, under };
     const rows = await repo.listTasks(this.deps.db, { ...scope, status: q.status, beforeId, limit: q.limit, order: 'recent' });

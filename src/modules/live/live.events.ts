@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../core/scope.ts';
 import { visibility } from '../matters/matters.policy.ts';
+import type { LiveFeed } from './live.hub.ts';
 
 /** The NOTIFY channel that matters.step.ts publish() writes to. */
 export const MATTERS_CHANNEL = 'dualgrid_matters';
@@ -75,7 +76,11 @@ export function reaches(a: Audience, n: MatterNotice): boolean {
     || n.subjects.some((s) => a.subjects.has(s));
 }
 
-/** One server-sent event; data is a single line of JSON, so no line of it can end the event early. */
-export function formatEvent(id: number, type: LiveEventType, data: unknown): string {
-  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-}
+/** The matters feed: each notice is one event, for the screens whose audience covers the matter. */
+export const mattersFeed: LiveFeed<Audience> = {
+  channel: MATTERS_CHANNEL,
+  events(payload) {
+    const n = parseNotice(payload);
+    return n ? [{ type: eventType(n), data: eventData(n), reaches: (a) => reaches(a, n) }] : null;
+  },
+};

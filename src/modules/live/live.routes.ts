@@ -1,23 +1,14 @@
-import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
-import { pgListener } from '../../db/database.ts';
+import { assertSignedIn } from '../../core/scope.ts';
 import type { AppDeps } from '../../deps.ts';
-import { audienceOf } from './live.events.ts';
-import { type LiveClient, LiveHub } from './live.hub.ts';
+import { audienceOf, mattersFeed } from './live.events.ts';
+import { HEARTBEAT_MS, liveHubOn, openEventStream } from './live.stream.ts';
 
 export interface LiveOptions {
-  /** Comment lines keep proxies and load balancers from closing an idle stream (most cut at 30–60 s). */
+  /** How often a comment line keeps idle streams open (25 s unless a test wants it sooner). */
   heartbeatMs?: number;
 }
-
-/** Past this much unsent text a client is dropped; it reconnects (after `retry`) and refetches. */
-const MAX_BUFFERED = 1024 * 1024;
-/** How long shutdown waits for a stream to finish before moving on. */
-const END_WAIT_MS = 2000;
 
 const liveQuery = z.object({
   urgentOnly: z.enum(['true', 'false']).optional().describe('only urgent or overdue matters (the big screen)'),
@@ -32,12 +23,7 @@ const liveQuery = z.object({
  */
 export function liveRoutes(deps: AppDeps, options: LiveOptions = {}): FastifyPluginAsyncZod {
   return async (app) => {
-    // The server passes the database's own LISTEN; without it PostgreSQL can still be reached by URL.
-    const listen = deps.listen ?? (deps.config.databaseUrl ? pgListener(deps.config.databaseUrl) : null);
-    const hub = new LiveHub(listen, { heartbeatMs: options.heartbeatMs ?? 25_000, warn: (message) => app.log.warn(message) });
-    // Open streams would keep server.close() waiting forever: end them before the server stops.
-    app.addHook('preClose', async () => hub.endClients());
-    app.addHook('onClose', async () => hub.close());
+    const hub = liveHubOn(app, deps, mattersFeed, options.heartbeatMs ?? HEARTBEAT_MS);
 
     app.get('/api/live/matters', {
       schema: {
@@ -48,39 +34,8 @@ export function liveRoutes(deps: AppDeps, options: LiveOptions = {}): FastifyPlu
         querystring: liveQuery,
       },
     }, async (req, reply) => {
-      const actor = req.ctx.actor;
-      if (!actor) throw new AppError('UNAUTHENTICATED');
-      try {
-        await hub.start();
-      } catch (err) {
-        req.log.error({ err }, 'live: cannot LISTEN');
-        throw new AppError('NOT_READY', 'Live updates are not available right now.');
-      }
-
-      const stream = new PassThrough();
-      const res = reply.raw;
-      const client: LiveClient = {
-        audience: audienceOf(actor, req.query.urgentOnly === 'true'),
-        write: (chunk) => {
-          stream.write(chunk);
-          return stream.writableLength + stream.readableLength + res.writableLength < MAX_BUFFERED;
-        },
-        end: async () => {
-          if (stream.destroyed) return;
-          const closed = once(stream, 'close').then(() => undefined, () => undefined);
-          stream.end();
-          await Promise.race([closed, sleep(END_WAIT_MS)]);
-        },
-      };
-      const remove = hub.add(client);
-      // Fastify destroys the stream when the client goes away, and it closes after a normal end: one cleanup path.
-      stream.once('close', remove);
-      stream.write('retry: 5000\n\n');
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-cache, no-transform')
-        .header('x-accel-buffering', 'no') // nginx would otherwise buffer the stream
-        .send(stream);
+      assertSignedIn(req.ctx.actor);
+      return openEventStream(hub, req, reply, audienceOf(req.ctx.actor, req.query.urgentOnly === 'true'));
     });
   };
 }

@@ -8,6 +8,7 @@ import { currentLead } from './handling.service.ts';
 import * as repo from './matters.repository.ts';
 import { loadForUpdate, publish, recordEvent } from './matters.step.ts';
 import { beijingMinute } from '../../core/beijing.ts';
+import { insertNotices } from '../notices/notices.repository.ts';
 
 /** The deadline jobs: a reminder to the lead before the due time; at it, the overdue mark and one escalation. */
 export function deadlineHandlers(dispatch: DispatchService): Record<string, JobHandler> {
@@ -18,7 +19,7 @@ export function deadlineHandlers(dispatch: DispatchService): Record<string, JobH
       const lead = currentLead(loaded);
       const users = lead ? await usersActingFor(trx, lead) : [];
       const body = `事件 ${loaded.m.code}「${loaded.m.title}」将于 ${beijingMinute(loaded.m.due_at)} 到期，请抓紧办理。`;
-      await repo.insertNotices(trx, users.map((u) => ({ user_id: u, resident_id: null, matter_id: loaded.m.id, kind: 'matter.remind', body })));
+      await insertNotices(trx, users.map((u) => ({ user_id: u, resident_id: null, matter_id: loaded.m.id, kind: 'matter.remind', body })));
       await recordEvent(trx, jobContext(job, now), loaded.m, { action: 'remind', role: 'system', channel: 'system', note: body, details: { notified: users.length } });
     },
     'matter.overdue': async (trx, job, now) => {

@@ -10,6 +10,7 @@ import * as repo from './matters.repository.ts';
 import type { rateBody } from './matters.schema.ts';
 import { copyReporters, reactivateLead } from './matters.service.ts';
 import { applyStep, loadForUpdate, lockedStep, visibleMatter } from './matters.step.ts';
+import { insertNotices } from '../notices/notices.repository.ts';
 
 const SATISFACTION = { satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' } as const;
 
@@ -92,7 +93,7 @@ export class EvaluationService {
       seen.add(key);
       return [{ user_id: r.user_id, resident_id: r.resident_id, matter_id: m.id, kind: 'matter.feedback', body }];
     });
-    await repo.insertNotices(trx, rows);
+    await insertNotices(trx, rows);
   }
 }
 

@@ -1,7 +1,7 @@
 import { PUBLIC_STAGES, publicStage } from '../../core/matters/workflow.ts';
 import type { Selectable } from 'kysely';
 import type { AssignmentRow, CategoryRow, MatterPhotosTable, MatterRequestsTable, MatterRow } from '../../db/schema.ts';
-import { isOverdue } from '../../core/vocabulary.ts';
+import { isOverdue, VERIFIED_STATUSES } from '../../core/vocabulary.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -44,7 +44,7 @@ export function presentPublic({ m, events, categoryName }: { m: MatterRow; event
   return {
     code: m.code, title: m.title, category: categoryName, status: m.status,
     stages: PUBLIC_STAGES.map((name, i) => ({ name, reached: i <= reached && m.status !== 'rejected' ? true : i === 0, at: i <= reached ? times[i] ?? null : null })),
-    result: m.status === 'closed' || m.status === 'feedback' ? (events.filter((e) => e.action === 'handle').at(-1)?.note ?? null) : null,
+    result: (VERIFIED_STATUSES as readonly string[]).includes(m.status) ? (events.filter((e) => e.action === 'handle').at(-1)?.note ?? null) : null,
     satisfaction: m.satisfaction,
   };
 }

@@ -76,8 +76,6 @@ export const reporterAccounts = (db: Kysely<DB>, matterId: number) =>
   db.selectFrom('matter_reporters as r').leftJoin('residents as res', 'res.id', 'r.resident_id')
     .select(['r.user_id', 'res.user_id as resident_user_id']).where('r.matter_id', '=', matterId).execute();
 
-export const insertNotices = (db: Kysely<DB>, rows: { user_id: number | null; resident_id: number | null; matter_id: number; kind: string; body: string }[]) =>
-  rows.length ? db.insertInto('notices').values(rows).execute() : Promise.resolve([]);
 
 export const listRequests = (db: Kysely<DB>, matterId: number) => db.selectFrom('matter_requests').selectAll().where('matter_id', '=', matterId).orderBy('id').execute();
 export const insertRequest = (db: Kysely<DB>, row: Insertable<MatterRequestsTable>) => db.insertInto('matter_requests').values(row).returning('id').executeTakeFirstOrThrow();

@@ -1,9 +1,14 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
+import type { DB, NoticesTable } from '../../db/schema.ts';
 import type { NoticeOwner } from './notices.policy.ts';
 
 const whose = (owner: NoticeOwner) => (eb: ExpressionBuilder<DB, 'notices'>) =>
   eb.or([eb('user_id', '=', owner.userId), ...(owner.residentId ? [eb('resident_id', '=', owner.residentId)] : [])]);
+
+/** Notices for people (reminders, urgent alerts, outcomes), written in the transaction of what caused them. */
+export const insertNotices = async (db: Kysely<DB>, rows: Insertable<NoticesTable>[]): Promise<void> => {
+  if (rows.length) await db.insertInto('notices').values(rows).execute();
+};
 
 export function listNotices(db: Kysely<DB>, owner: NoticeOwner, q: { unreadOnly: boolean; limit: number }) {
   const rows = db.selectFrom('notices').selectAll().where(whose(owner)).orderBy('id', 'desc').limit(q.limit);

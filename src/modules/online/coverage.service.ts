@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { notFound } from '../../core/errors.ts';
-import type { Actor, RequestContext } from '../../core/scope.ts';
+import { type Actor, assertSignedIn, type RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -9,7 +9,7 @@ import { mayReadResident } from '../people/people.policy.ts';
 import { type CoverageRow, coverageRows, groupWithGrid, listMembers, upsertMember } from './groups.repository.ts';
 import { getResidentPlace, getUser, listActiveNodesUnder } from './lookups.repository.ts';
 import type { memberBody } from './online.schema.ts';
-import { assertMayEditMembers, assertSignedIn, mayReadGrid } from './online.policy.ts';
+import { assertMayEditMembers, mayReadGrid } from './online.policy.ts';
 import { figuresNode } from './subtree.service.ts';
 
 /** A group's coverage row with its departments in id order and whether it is covered (三定 · 进圈入群). */

@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
-import type { DB, IntakeSourcesTable, NoticesTable, SensingPhrasesTable } from '../../db/schema.ts';
+import type { DB, IntakeSourcesTable, SensingPhrasesTable } from '../../db/schema.ts';
 
 /** Intake sources, the sensing phrases and the alerts of urgent messages: plain queries for the online grid. */
 
@@ -32,4 +32,3 @@ export async function urgentRecipients(db: Kysely<DB>, gridIds: number[]): Promi
   return rows;
 }
 
-export const insertNotices = (db: Kysely<DB>, rows: Insertable<NoticesTable>[]) => db.insertInto('notices').values(rows).execute();

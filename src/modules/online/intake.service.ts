@@ -7,7 +7,8 @@ import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { MicroBatcher } from './batcher.ts';
 import { activeGroupsByExternal, currentMembers } from './groups.repository.ts';
-import { insertNotices, urgentRecipients } from './intake.repository.ts';
+import { insertNotices } from '../notices/notices.repository.ts';
+import { urgentRecipients } from './intake.repository.ts';
 import { listNodes } from './lookups.repository.ts';
 import { insertMessages, messageStates, type NewMessage, notify } from './messages.repository.ts';
 import { webhookBody, type wecomQuery } from './online.schema.ts';
@@ -194,7 +195,7 @@ export async function alertUrgent(db: Kysely<DB>, rows: Stored[]): Promise<void>
     user_id: p.user_id, resident_id: null, matter_id: null, kind: 'group_message.urgent',
     body: `紧急群消息（${m.urgent_kind ?? 'urgent'}）#${m.id} ${m.sender_name}：${m.text.slice(0, 80)}`,
   })));
-  if (notices.length) await insertNotices(db, notices);
+  await insertNotices(db, notices);
 }
 
 /** Live events for screens: actionable and urgent messages, and every state change; delivered when the transaction commits. */

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { endOfBeijingDay, startOfBeijingDay } from '../../core/beijing.ts';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { nowOf, recordedUserId, type RequestContext } from '../../core/scope.ts';
+import { assertSignedIn, nowOf, recordedUserId, type RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -14,15 +14,7 @@ import { alertUrgent, type IntakeService, linkMembers, publishMessages, type Tak
 import { getCategoryByCode, getNode, listActiveBuildings } from './lookups.repository.ts';
 import * as repo from './messages.repository.ts';
 import type { bindBody, forwardBody, handledBody, listQuery, toMatterBody } from './online.schema.ts';
-import { assertAdmin, assertAdminOn, assertMayActOnGrid, assertSignedIn, mayReadGrid, mayReadMessage, messageScope } from './online.policy.ts';
-
-/** The id a keyset cursor of a message list carries. */
-function beforeIdOf(cursor: string | undefined): number | undefined {
-  if (!cursor) return undefined;
-  const id = Number(decodeCursor(cursor)[0]);
-  if (!Number.isInteger(id)) throw new AppError('INVALID_CURSOR');
-  return id;
-}
+import { assertAdmin, assertAdminOn, assertMayActOnGrid, mayReadGrid, mayReadMessage, messageScope } from './online.policy.ts';
 
 /** The two outcomes of a new message: the state it takes, and the words of a refusal. */
 const OUTCOMES = {
@@ -59,7 +51,7 @@ export class MessagesService {
     const rows = await repo.listMessages(this.deps.db, {
       prefixes, gridId: q.gridId, groupId: q.groupId, state: q.state, actionable: q.actionable === undefined ? undefined : q.actionable === 'true',
       urgent: q.urgent === undefined ? undefined : q.urgent === 'true', from: q.from ? startOfBeijingDay(q.from) : undefined, to: q.to ? endOfBeijingDay(q.to) : undefined,
-      beforeId: beforeIdOf(q.cursor), limit: q.limit,
+      beforeId: cursorId(q.cursor), limit: q.limit,
     });
     return page(rows, q.limit, (r) => [Number(r.id)]);
   }
@@ -74,7 +66,7 @@ export class MessagesService {
 
   async held(ctx: RequestContext, q: { limit: number; cursor?: string }) {
     assertAdmin(ctx.actor);
-    return page(await repo.listHeld(this.deps.db, q.limit, beforeIdOf(q.cursor)), q.limit, (r) => [Number(r.id)]);
+    return page(await repo.listHeld(this.deps.db, q.limit, cursorId(q.cursor)), q.limit, (r) => [Number(r.id)]);
   }
 
   /**

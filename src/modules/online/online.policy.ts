@@ -1,5 +1,5 @@
 import { denied, forbidden } from '../../core/errors.ts';
-import { type Actor, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import { type Actor, holdsAny, holdsOn, scopeOrDeny } from '../../core/scope.ts';
 import type { Role } from '../../core/vocabulary.ts';
 
 /**
@@ -11,11 +11,7 @@ const GRID_STAFF: readonly Role[] = ['admin', 'centre_operator', 'community_staf
 const MEMBER_EDITORS: readonly Role[] = ['admin', 'community_staff', 'grid_chief', 'grid_worker'];
 const ADMIN: readonly Role[] = ['admin'];
 
-export const messageScope = (actor: Actor | null): string[] => {
-  const prefixes = prefixesFor(actor, GRID_STAFF);
-  if (prefixes.length === 0) throw denied(actor, 'Only grid, community and centre staff may read group messages.');
-  return prefixes;
-};
+export const messageScope = (actor: Actor | null): string[] => scopeOrDeny(actor, GRID_STAFF, 'Only grid, community and centre staff may read group messages.');
 
 export const mayReadGrid = (actor: Actor | null, gridPath: string) => holdsOn(actor, GRID_STAFF, gridPath);
 
@@ -23,10 +19,6 @@ export const mayReadGrid = (actor: Actor | null, gridPath: string) => holdsOn(ac
 export const mayReadMessage = (actor: Actor | null, gridPath: string | null) => (gridPath ? mayReadGrid(actor, gridPath) : isAdmin(actor));
 
 export const isAdmin = (actor: Actor | null) => holdsAny(actor, ADMIN);
-
-export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw denied(actor);
-}
 
 /** A figures page is about a node inside one of the actor's message scopes. */
 export function assertWithinScope(prefixes: string[], path: string): void {

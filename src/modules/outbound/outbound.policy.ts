@@ -1,6 +1,6 @@
 import { denied } from '../../core/errors.ts';
-import { type Actor, holdsOn, prefixesFor } from '../../core/scope.ts';
-import { MATTER_STATUSES, type MatterStatus, type Role } from '../../core/vocabulary.ts';
+import { type Actor, holdsOn, prefixesFor, scopeOrDeny } from '../../core/scope.ts';
+import { type Role, VERIFIED_STATUSES } from '../../core/vocabulary.ts';
 
 /**
  * Who may speak to the online groups. A group's targets hold secrets (robot keys, signing secrets): an
@@ -10,18 +10,13 @@ import { MATTER_STATUSES, type MatterStatus, type Role } from '../../core/vocabu
 const TARGET_KEEPERS: readonly Role[] = ['admin', 'community_staff'];
 const BROADCASTERS: readonly Role[] = ['admin', 'centre_operator', 'community_staff'];
 
-/** Anonymous callers learn nothing, not even whether what they ask for exists. */
-export function assertSignedIn(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw denied(actor);
-}
-
 export function assertMayManageTargets(actor: Actor | null, gridPath: string): void {
   if (!holdsOn(actor, TARGET_KEEPERS, gridPath)) throw denied(actor, "Only an administrator or the staff of this group's community may see or change where its messages go.");
 }
 
 /** The content library is shared by everyone who broadcasts. */
 export function assertMayUseContent(actor: Actor | null): void {
-  if (prefixesFor(actor, BROADCASTERS).length === 0) throw denied(actor, 'Only administrators, centre operators and community staff may use the broadcast library.');
+  scopeOrDeny(actor, BROADCASTERS, 'Only administrators, centre operators and community staff may use the broadcast library.');
 }
 
 /** Content is changed by an administrator or by whoever wrote it. */
@@ -35,11 +30,8 @@ export function assertMayBroadcastTo(actor: Actor | null, paths: string[]): void
   if (paths.length === 0 || !paths.every((p) => holdsOn(actor, BROADCASTERS, p))) throw denied(actor, 'You may broadcast only to groups in your own part of the tree.');
 }
 
-export function broadcastScope(actor: Actor | null): string[] {
-  const prefixes = prefixesFor(actor, BROADCASTERS);
-  if (prefixes.length === 0) throw denied(actor, 'Only administrators, centre operators and community staff may see broadcast plans.');
-  return prefixes;
-}
+export const broadcastScope = (actor: Actor | null): string[] =>
+  scopeOrDeny(actor, BROADCASTERS, 'Only administrators, centre operators and community staff may see broadcast plans.');
 
 /** The delivery log: whoever broadcasts sees the deliveries to groups in their scope. */
 export const deliveryScope = broadcastScope;
@@ -49,7 +41,7 @@ export function assertMayRetry(actor: Actor | null, gridPath: string): void {
 }
 
 /**
- * A matter's outcome is public once feedback is given: the loop's last two steps (feedback, closed), whose
+ * A matter's outcome is public once verified (feedback, closed): its
  * result photos anyone with the link may see. Report photos never are.
  */
-export const PUBLIC_OUTCOME_STATUSES: readonly MatterStatus[] = MATTER_STATUSES.slice(MATTER_STATUSES.indexOf('feedback'), MATTER_STATUSES.indexOf('closed') + 1);
+export const PUBLIC_OUTCOME_STATUSES = VERIFIED_STATUSES;

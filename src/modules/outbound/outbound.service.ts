@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { z } from 'zod';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { type RequestContext, nowOf, recordedUserId, systemContext } from '../../core/scope.ts';
+import { assertSignedIn, type RequestContext, nowOf, recordedUserId, systemContext } from '../../core/scope.ts';
 import type { BroadcastPlansTable, DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -10,7 +10,7 @@ import type { FilesService } from '../files/files.service.ts';
 import * as deliveries from './deliveries.repository.ts';
 import { schedulePlanRun } from './outbound.jobs.ts';
 import {
-  assertMayBroadcastTo, assertMayEditContent, assertMayManageTargets, assertMayRetry, assertMayUseContent, assertSignedIn, broadcastScope, deliveryScope,
+  assertMayBroadcastTo, assertMayEditContent, assertMayManageTargets, assertMayRetry, assertMayUseContent, broadcastScope, deliveryScope,
   PUBLIC_OUTCOME_STATUSES,
 } from './outbound.policy.ts';
 import { RETRY_DELAYS_MS, scheduleAttempt } from './outbound.queue.ts';
@@ -83,7 +83,7 @@ export class OutboundService {
 
   async listContent(ctx: RequestContext, q: z.infer<typeof s.contentQuery>) {
     assertMayUseContent(ctx.actor);
-    const beforeId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const beforeId = cursorId(q.cursor);
     return page(await repo.listContent(this.deps.db, { theme: q.theme, status: q.status, beforeId, limit: q.limit }), q.limit, (r) => [r.id]);
   }
 
@@ -202,7 +202,7 @@ export class OutboundService {
 
   async listDeliveries(ctx: RequestContext, q: z.infer<typeof s.deliveryQuery>) {
     const prefixes = deliveryScope(ctx.actor);
-    const beforeId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const beforeId = cursorId(q.cursor);
     const rows = await repo.listDeliveries(this.deps.db, { prefixes, groupId: q.groupId, matterId: q.matterId, status: q.status, kind: q.kind, beforeId, limit: q.limit });
     return page(rows, q.limit, (r) => [r.id]);
   }

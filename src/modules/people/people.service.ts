@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
@@ -28,7 +28,7 @@ export class PeopleService {
     const { db, vault } = this.deps;
     const under = q.under ? (await structure.getNode(db, q.under))?.path : undefined;
     if (q.under && !under) throw notFound(`Node ${q.under}`);
-    const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const afterId = cursorId(q.cursor);
     const rows = await repo.listResidents(db, {
       scope, under, gridId: q.gridId, householdId: q.householdId, name: q.name, afterId, limit: q.limit,
       phoneHash: q.phone ? vault.hash('phone', q.phone) : undefined,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
@@ -18,7 +18,7 @@ export class UsersService {
 
   async list(ctx: RequestContext, q: z.infer<typeof userQuery>) {
     const prefixes = accountScope(ctx.actor);
-    const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const afterId = cursorId(q.cursor);
     const rows = await access.listUsersUnder(this.deps.db, prefixes, { role: q.role, nodeId: q.nodeId, search: q.q, afterId, limit: q.limit });
     const result = page(rows, q.limit, (r) => [r.id]);
     const roles = await this.rolesOf(result.items.map((u) => u.id));

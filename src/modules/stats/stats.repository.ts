@@ -1,15 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CountDelta, MetricCounter, MetricDelta } from '../../core/stats/deltas.ts';
 import { emptyTotals, type MetricTotals } from '../../core/stats/formulas.ts';
-import { RUNNING_STATUSES } from '../../core/vocabulary.ts';
 import type { DB } from '../../db/schema.ts';
-import { statusIn } from '../matters/matters.repository.ts';
-
-/**
- * A running matter (RUNNING_STATUSES: open and not on hold), as a literal list so the planner can prove it
- * implies the predicate of the partial index matters_open_due_idx.
- */
-const running = (column: 'status' | 'm.status') => statusIn(column, RUNNING_STATUSES);
+import { overdueAt } from '../matters/matters.repository.ts';
 
 /** Adds count deltas to matter_counts: one statement, summing into existing rows. */
 export async function addCounts(db: Kysely<DB>, counts: CountDelta[]): Promise<void> {
@@ -91,17 +84,16 @@ export async function metricTotals(db: Kysely<DB>, subjects: string[], from: str
 }
 
 /**
- * Running matters past their due time (or already marked overdue) located under `path`, counted per
+ * Matters overdue now (isOverdue: on the clock, past due or marked overdue) located under `path`, counted per
  * child of that node when `byChild` (the path segment after the prefix), else as one total under key 0.
- * Served by the partial index matters_open_due_idx, which holds only running matters, however long the history.
+ * Served by the partial index matters_open_due_idx (on-the-clock statuses are a literal subset of its predicate).
  */
 export async function overdueUnder(db: Kysely<DB>, path: string, now: Date, byChild: boolean): Promise<Map<number, number>> {
   const key = byChild ? sql<number>`nullif(split_part(substr(area_path, ${path.length + 1}), '/', 1), '')::int` : sql<number>`0`;
   const rows = await db.selectFrom('matters')
     .select([key.as('k'), sql<number>`count(*)::int`.as('n')])
     .where('area_path', 'like', `${path}%`)
-    .where(running('status'))
-    .where((eb) => eb.or([eb('due_at', '<', now), eb('overdue', '=', true)]))
+    .where(overdueAt(null, now))
     .groupBy(sql`1`)
     .execute();
   return new Map(rows.filter((r) => r.k !== null).map((r) => [r.k, r.n]));
@@ -117,8 +109,7 @@ export async function overdueByHandler(db: Kysely<DB>, kind: 'post' | 'departmen
     .innerJoin('matters as m', 'm.id', 'a.matter_id')
     .select(['a.target_id', sql<number>`count(distinct m.id)::int`.as('n')])
     .where('a.target_kind', '=', kind).where('a.target_id', 'in', ids).where('a.status', 'in', ['pending', 'accepted'])
-    .where(running('m.status'))
-    .where((eb) => eb.or([eb('m.due_at', '<', now), eb('m.overdue', '=', true)]))
+    .where(overdueAt('m', now))
     .groupBy('a.target_id')
     .execute();
   return new Map(rows.map((r) => [r.target_id, r.n]));

@@ -1,4 +1,4 @@
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -40,7 +40,7 @@ export class GridService {
   async listHouseholds(ctx: RequestContext, q: z.infer<typeof householdQuery>) {
     const grid = await this.structure.requireGrid(q.gridId);
     assertMayReadGridContents(ctx.actor, grid.path, q.buildingId ?? null);
-    const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const afterId = cursorId(q.cursor);
     const rows = await repo.listHouseholds(this.deps.db, { gridId: grid.id, buildingId: q.buildingId, afterId, limit: q.limit });
     return page(rows, q.limit, (r) => [r.id]);
   }
@@ -65,7 +65,7 @@ export class GridService {
 
   async listGroups(ctx: RequestContext, q: z.infer<typeof groupQuery>) {
     const prefixes = groupReadScope(ctx.actor);
-    const afterId = q.cursor ? Number(decodeCursor(q.cursor)[0]) : undefined;
+    const afterId = cursorId(q.cursor);
     const rows = await repo.listGroups(this.deps.db, { prefixes, gridId: q.gridId, afterId, limit: q.limit });
     return page(rows, q.limit, (r) => [r.id]);
   }

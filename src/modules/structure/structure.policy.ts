@@ -1,5 +1,5 @@
 import { denied } from '../../core/errors.ts';
-import { type Actor, assignmentsWith, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import { type Actor, assignmentsWith, holdsAny, holdsOn, scopeOrDeny } from '../../core/scope.ts';
 import type { Role } from '../../core/vocabulary.ts';
 
 /**
@@ -30,11 +30,7 @@ export function assertMayEditGridContents(actor: Actor | null, gridPath: string)
   if (!holdsOn(actor, GRID_EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may change what is inside it.');
 }
 
-export function groupReadScope(actor: Actor | null): string[] {
-  const prefixes = prefixesFor(actor, GRID_STAFF);
-  if (prefixes.length === 0) throw denied(actor, 'Only grid and centre staff may list online groups.');
-  return prefixes;
-}
+export const groupReadScope = (actor: Actor | null): string[] => scopeOrDeny(actor, GRID_STAFF, 'Only grid and centre staff may list online groups.');
 
 export function assertMayReadOrganisation(actor: Actor | null): void {
   if (!holdsAny(actor, STAFF)) throw denied(actor, 'Only staff may see the centre organisation.');

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { childLevel, codeProblem, recode } from '../../core/codes.ts';
-import { decodeCursor, page } from '../../core/cursor.ts';
+import { cursorText, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
-import type { NodeLevel } from '../../core/vocabulary.ts';
+import { GRID_KINDS, type NodeLevel } from '../../core/vocabulary.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { GridLocatorCache } from './locator.cache.ts';
@@ -17,8 +17,8 @@ const KINDS: Record<NodeLevel, readonly string[]> = {
   district: ['district', 'county'],
   town: ['town', 'street'],
   community: ['community', 'village'],
-  grid: ['residential', 'shops', 'institutions', 'schools', 'medical'],
-  microgrid: ['residential', 'shops', 'institutions', 'schools', 'medical'],
+  grid: GRID_KINDS,
+  microgrid: GRID_KINDS,
 };
 const DEFAULT_KIND: Record<NodeLevel, string> = { district: 'district', town: 'street', community: 'community', grid: 'residential', microgrid: 'residential' };
 /** How many leading code digits a level owns; descendants share that prefix. */
@@ -34,7 +34,7 @@ export class StructureService {
     const { db } = this.deps;
     let under: string | undefined;
     if (query.under) under = (await this.requireNode(query.under)).path;
-    const afterCode = query.cursor ? String(decodeCursor(query.cursor)[0]) : undefined;
+    const afterCode = cursorText(query.cursor);
     const rows = await repo.listNodes(db, { ...query, under, search: query.q, afterCode, parentId: query.root === 'true' ? undefined : query.parentId, level: query.root === 'true' ? 'district' : query.level });
     const result = page(rows, query.limit, (r) => [r.code]);
     const figures = query.withFigures === 'true' && query.parentId ? await repo.childFigures(db, query.parentId) : null;

@@ -11,10 +11,8 @@ export type ListItem = MatterItem;
 export type NodeRow = Pick<NodeItem, 'id' | 'parentId' | 'level' | 'code' | 'name'>;
 export type { Board, Category, Department } from '../../api/types.ts';
 
-export const SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection'] as const;
-export const STATUSES = ['reported', 'registered', 'dispatched', 'handling', 'handled', 'feedback', 'closed', 'suspended', 'merged', 'rejected'] as const;
-export const OPEN_STATUSES = 'registered,dispatched,handling,handled,feedback,suspended';
-export const LEVELS = ['grid', 'community', 'town', 'district'] as const;
+// The domain's words come from the server's core, so a page's lists cannot drift from the API's enums.
+export { MATTER_LEVELS as LEVELS, MATTER_SOURCES as SOURCES, MATTER_STATUSES as STATUSES } from '../../../../src/core/vocabulary.ts';
 
 /** The node the signed-in staff member works over: the first centre, admin or community assignment. */
 export function homeNodeId(): number | null {
