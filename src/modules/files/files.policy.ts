@@ -18,13 +18,16 @@ export interface PhotoUses {
   messageGridPaths: string[];
 }
 
+/** The system and the uploader see a photo whatever it belongs to, so their reads need no lookup of its uses. */
+export const mayReadOwnUpload = (actor: Actor | null, uploadedBy: number | null): boolean =>
+  isSystem(actor) || (actor !== null && uploadedBy === actor.userId);
+
 /**
  * A photo is seen by whoever may see something it belongs to — a matter, a visit, a group message — and by
  * its uploader, who previews it before attaching it. Anyone else is told 404, so hashes reveal nothing.
  */
 export function assertMayReadPhoto(actor: Actor | null, uses: PhotoUses): void {
-  const allowed = isSystem(actor)
-    || (actor !== null && uses.uploadedBy === actor.userId)
+  const allowed = mayReadOwnUpload(actor, uses.uploadedBy)
     || uses.matters.some(({ m, assignments, reporterUserIds }) => mayReadMatter(actor, m, assignments, reporterUserIds))
     || uses.visitGridPaths.some((path) => mayReadVisits(actor, path))
     || uses.messageGridPaths.some((path) => mayReadMessagesOfGrid(actor, path));

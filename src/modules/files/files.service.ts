@@ -6,7 +6,7 @@ import { assertSignedIn, type RequestContext, recordedUserId } from '../../core/
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { assertMayReadPhoto, assertMayUploadFile, type PhotoUses } from './files.policy.ts';
+import { assertMayReadPhoto, assertMayUploadFile, mayReadOwnUpload, type PhotoUses } from './files.policy.ts';
 import * as repo from './files.repository.ts';
 import { type PhotoMime, sniffPhoto } from './files.sniff.ts';
 import { FileStorage } from './files.storage.ts';
@@ -95,7 +95,7 @@ export class FilesService {
     assertSignedIn(ctx.actor, 'Log in to see this photo.');
     const row = isFileHash(hash) ? await repo.getFile(this.deps.db, hash) : undefined;
     if (!row) throw notFound('The file');
-    assertMayReadPhoto(ctx.actor, await photoUses(this.deps.db, hash, row.uploaded_by));
+    if (!mayReadOwnUpload(ctx.actor, row.uploaded_by)) assertMayReadPhoto(ctx.actor, await photoUses(this.deps.db, hash, row.uploaded_by));
     const size = await this.storage.sizeOf(hash);
     // A row without its blob means the files folder was lost or not restored with the database.
     if (size === null) throw new Error(`file ${hash} is recorded but missing from ${this.deps.config.filesDir}`);
