@@ -88,8 +88,6 @@ export type ProgressRow = Awaited<ReturnType<typeof progressRows>>[number];
 export const nodesByIds = (db: Kysely<DB>, ids: number[]) =>
   db.selectFrom('nodes').select(['id', 'name', 'level', 'path', 'status']).where('id', 'in', ids).execute();
 
-export const getNode = (db: Kysely<DB>, id: number) =>
-  db.selectFrom('nodes').select(['id', 'name', 'level', 'path', 'status']).where('id', '=', id).executeTakeFirst();
 
 export const activeCategory = (db: Kysely<DB>, code: string) =>
   db.selectFrom('categories').select(['id', 'code']).where('code', '=', code).where('status', '=', 'active').executeTakeFirst();

@@ -15,6 +15,7 @@ import { assertMayCheck, assertMayList, assertMayManage, myGridPrefixes, readPre
 import { tally } from './inspection.presenter.ts';
 import * as repo from './inspection.repository.ts';
 import type { checkBody, createBody, listQuery } from './inspection.schema.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 type CreateInput = z.infer<typeof createBody>;
 type CheckInput = z.infer<typeof checkBody>;
@@ -26,7 +27,7 @@ export class InspectionService {
 
   async create(ctx: RequestContext, input: CreateInput) {
     return this.deps.db.transaction().execute(async (trx) => {
-      const node = await repo.getNode(trx, input.nodeId);
+      const node = await getNode(trx, input.nodeId);
       if (!node) throw notFound(`Node ${input.nodeId}`);
       assertMayManage(ctx.actor, node.path);
       if (!TASK_LEVELS.includes(node.level)) throw new AppError('VALIDATION_FAILED', `Inspection tasks are pushed from a town, district or community, not from a ${node.level}.`);
@@ -80,7 +81,7 @@ export class InspectionService {
 
   async list(ctx: RequestContext, q: z.infer<typeof listQuery>) {
     const prefixes = assertMayList(ctx.actor);
-    const under = q.nodeId ? (await repo.getNode(this.deps.db, q.nodeId))?.path : undefined;
+    const under = q.nodeId ? (await getNode(this.deps.db, q.nodeId))?.path : undefined;
     if (q.nodeId && !under) throw notFound(`Node ${q.nodeId}`);
     const beforeId = cursorId(q.cursor);
     if (beforeId !== undefined && !Number.isInteger(beforeId)) throw new AppError('INVALID_CURSOR');

@@ -9,6 +9,7 @@ import * as repo from './matters.repository.ts';
 import { loadForUpdate, publish, recordEvent } from './matters.step.ts';
 import { beijingMinute } from '../../core/beijing.ts';
 import { insertNotices } from '../notices/notices.repository.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 /** The deadline jobs: a reminder to the lead before the due time; at it, the overdue mark and one escalation. */
 export function deadlineHandlers(dispatch: DispatchService): Record<string, JobHandler> {
@@ -30,7 +31,7 @@ export function deadlineHandlers(dispatch: DispatchService): Record<string, JobH
       loaded.m.overdue = true;
       await recordEvent(trx, ctx, loaded.m, { action: 'overdue', role: 'system', channel: 'system', note: `已超过办理时限 ${beijingMinute(loaded.m.due_at)}`, details: { dueAt: loaded.m.due_at?.toISOString() } });
       await publish(trx, loaded.m, loaded.assignments, 'overdue');
-      const owner = await repo.getNode(trx, loaded.m.owner_node_id);
+      const owner = await getNode(trx, loaded.m.owner_node_id);
       // At the top of the tree there is no level above to escalate to; the overdue mark stands alone.
       if (owner?.parent_id) await dispatch.escalateIn(trx, ctx, loaded, undefined, '超期未办结，自动升级督办', 'system');
     },

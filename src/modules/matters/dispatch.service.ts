@@ -12,6 +12,7 @@ import { assertActsFor, assertMayDispatch } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
 import type { dispatchBody, escalateBody, summonBody } from './matters.schema.ts';
 import { applyStep, type LoadedMatter, lockedStep, visibleMatter } from './matters.step.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 type Target = z.infer<typeof dispatchBody>['lead'];
 
@@ -105,11 +106,11 @@ export class DispatchService {
   async escalateIn(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, toNodeId: number | undefined, reason: string, channel: 'web' | 'system') {
     return applyStep(trx, ctx, loaded, 'escalate', channel, async () => {
       const role = isSystem(ctx.actor) ? 'system' : assertMayDispatch(ctx.actor, loaded.m);
-      const owner = await repo.getNode(trx, loaded.m.owner_node_id);
+      const owner = await getNode(trx, loaded.m.owner_node_id);
       if (!owner) throw notFound(`Node ${loaded.m.owner_node_id}`);
       const targetId = toNodeId ?? owner.parent_id;
       if (!targetId) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned at the top of the tree; escalate it across to another district instead.');
-      const target = await repo.getNode(trx, targetId);
+      const target = await getNode(trx, targetId);
       if (!target || target.status === 'retired') throw notFound(`Node ${targetId}`);
       if (target.level !== 'town' && target.level !== 'district' && target.level !== 'community') throw new AppError('INVALID_HIERARCHY', 'A matter escalates to a community, town or district centre.');
       if (target.id === owner.id) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned there.');
@@ -182,7 +183,7 @@ const deadlineOf = (db: Kysely<DB>, ctx: RequestContext, c: Pick<CategoryRow, 'd
 /** A dispatch target's display name and the tree node whose scope it serves. */
 export async function resolveTarget(db: Kysely<DB>, t: Target): Promise<{ name: string; nodeId: number }> {
   if (t.kind === 'node') {
-    const n = await repo.getNode(db, t.id);
+    const n = await getNode(db, t.id);
     if (!n || n.status === 'retired') throw notFound(`Node ${t.id}`);
     return { name: n.name, nodeId: n.id };
   }

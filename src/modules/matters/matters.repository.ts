@@ -88,7 +88,6 @@ export const categoryByCode = (db: Kysely<DB>, code: string) => db.selectFrom('c
 export const getCategory = (db: Kysely<DB>, id: number) => db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
 export const categoryRef = (db: Kysely<DB>, id: number) => db.selectFrom('categories').select(['code', 'name', 'catalogue']).where('id', '=', id).executeTakeFirst();
 
-export const getNode = (db: Kysely<DB>, id: number) => db.selectFrom('nodes').select(['id', 'name', 'path', 'level', 'parent_id', 'status']).where('id', '=', id).executeTakeFirst();
 export const nodesByIds = (db: Kysely<DB>, ids: number[]) => db.selectFrom('nodes').select(['id', 'path', 'level']).where('id', 'in', ids).execute();
 export const getBuilding = (db: Kysely<DB>, id: number) => db.selectFrom('buildings').select(['id', 'grid_id', 'lng', 'lat']).where('id', '=', id).executeTakeFirst();
 export const boardOfKind = (db: Kysely<DB>, nodeId: number, kind: string) =>

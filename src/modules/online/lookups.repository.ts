@@ -4,7 +4,6 @@ import type { NodeLevel } from '../../core/vocabulary.ts';
 
 /** What the online grid reads of the tree and the reference data: nodes, buildings, categories, residents, users. */
 
-export const getNode = (db: Kysely<DB>, id: number) => db.selectFrom('nodes').select(['id', 'path', 'name', 'level']).where('id', '=', id).executeTakeFirst();
 export const getNodeByPath = (db: Kysely<DB>, path: string) => db.selectFrom('nodes').select(['id', 'path', 'name', 'level']).where('path', '=', path).executeTakeFirst();
 export const listNodes = (db: Kysely<DB>, ids: number[]) => (ids.length ? db.selectFrom('nodes').select(['id', 'path', 'name']).where('id', 'in', ids).execute() : Promise.resolve([]));
 

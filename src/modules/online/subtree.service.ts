@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { notFound } from '../../core/errors.ts';
 import type { Actor } from '../../core/scope.ts';
 import type { DB } from '../../db/schema.ts';
-import { getNode, getNodeByPath } from './lookups.repository.ts';
+import { getNode } from '../structure/structure.repository.ts';
+import { getNodeByPath } from './lookups.repository.ts';
 import { assertWithinScope, messageScope } from './online.policy.ts';
 
 /** The node an online-grid figures page is about: the one asked for, or the top of the actor's scope; never outside it. */

@@ -10,7 +10,6 @@ export const listGroupPaths = (db: Kysely<DB>, ids: number[]) =>
   ids.length === 0 ? Promise.resolve([]) : db.selectFrom('online_groups as g').innerJoin('nodes as n', 'n.id', 'g.grid_id').select(['g.id', 'g.status', 'n.path'])
     .where('g.id', 'in', ids).execute();
 
-export const getNodePath = (db: Kysely<DB>, id: number) => db.selectFrom('nodes').select(['id', 'path', 'status']).where('id', '=', id).executeTakeFirst();
 
 export const listTargets = (db: Kysely<DB>, groupId: number) => db.selectFrom('outbound_targets').selectAll().where('group_id', '=', groupId).orderBy('id').execute();
 export const getTarget = (db: Kysely<DB>, groupId: number, id: number) =>

@@ -17,6 +17,7 @@ import { RETRY_DELAYS_MS, scheduleAttempt } from './outbound.queue.ts';
 import * as repo from './outbound.repository.ts';
 import type * as s from './outbound.schema.ts';
 import { nextRunAt } from './outbound.schedule.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 type Plan = Selectable<BroadcastPlansTable>;
 type PlanShape = Pick<Plan, 'cadence' | 'weekday' | 'content_id' | 'theme' | 'node_id' | 'group_ids'>;
@@ -180,7 +181,7 @@ export class OutboundService {
     }
     if (p.theme && (await repo.countThemeContent(trx, p.theme)) === 0) throw invalid(`no active content has the theme ${p.theme}`, 'theme');
     if (p.node_id) {
-      const node = await repo.getNodePath(trx, p.node_id);
+      const node = await getNode(trx, p.node_id);
       if (!node) throw invalid(`node ${p.node_id} does not exist`, 'nodeId');
     } else {
       const groups = await repo.listGroupPaths(trx, p.group_ids);
@@ -192,7 +193,7 @@ export class OutboundService {
 
   private async planPaths(db: Kysely<DB>, p: Pick<PlanShape, 'node_id' | 'group_ids'>): Promise<string[]> {
     if (p.node_id) {
-      const node = await repo.getNodePath(db, p.node_id);
+      const node = await getNode(db, p.node_id);
       return node ? [node.path] : [];
     }
     return (await repo.listGroupPaths(db, p.group_ids)).map((g) => g.path);

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../deps.ts';
 import * as inspections from '../inspection/inspection.repository.ts';
 import * as stats from './stats.repository.ts';
 import * as repo from './screen.repository.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 /** The big screen is the centre's: operators and administrators over the node. */
 const SCREEN: readonly Role[] = ['admin', 'centre_operator'];
@@ -27,7 +28,7 @@ export class ScreenService {
   async overview(ctx: RequestContext, nodeId: number) {
     const { db } = this.deps;
     if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
-    const node = await stats.getNode(db, nodeId);
+    const node = await getNode(db, nodeId);
     if (!node) throw notFound(`Node ${nodeId}`);
     if (!holdsOn(ctx.actor, SCREEN, node.path)) throw denied(ctx.actor, 'Only the centre (operators and administrators) over this node may open its big screen.');
     const now = nowOf(ctx);

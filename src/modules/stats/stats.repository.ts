@@ -30,8 +30,6 @@ export async function addMetrics(db: Kysely<DB>, metrics: MetricDelta[]): Promis
     .execute();
 }
 
-export const getNode = (db: Kysely<DB>, id: number) =>
-  db.selectFrom('nodes').select(['id', 'parent_id', 'level', 'code', 'name', 'path']).where('id', '=', id).executeTakeFirst();
 
 export const nodesByIds = (db: Kysely<DB>, ids: number[]) => db.selectFrom('nodes').select(['id', 'level', 'path']).where('id', 'in', ids).execute();
 

@@ -8,6 +8,7 @@ import { assertMayReadNode, assertSomeVisible, handlerScope } from './stats.poli
 import { type CategoryRef, presentNodeRef, presentReported } from './stats.presenter.ts';
 import * as repo from './stats.repository.ts';
 import type { handlersQuery, rangeQuery } from './stats.schema.ts';
+import { getNode } from '../structure/structure.repository.ts';
 
 type RangeQuery = z.infer<typeof rangeQuery>;
 type HandlersQuery = z.infer<typeof handlersQuery>;
@@ -101,7 +102,7 @@ export class StatsService {
   }
 
   private async requireNode(id: number) {
-    const node = await repo.getNode(this.deps.db, id);
+    const node = await getNode(this.deps.db, id);
     if (!node) throw notFound(`Node ${id}`);
     return node;
   }
