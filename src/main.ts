@@ -3,10 +3,19 @@ import { Command } from 'commander';
 import { loadConfig } from './config.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
+import { lockDataDir } from './modules/maintenance/datadir.lock.ts';
+import { backupCommand, embeddedDataDir, restoreCommand, rotatePiiKeyCommand } from './modules/maintenance/maintenance.cli.ts';
 import { exportPeopleFile, exportTreeFile, importPeopleFile, importTreeFile } from './modules/porting/porting.cli.ts';
 import { openDeps, serve } from './server.ts';
 
 const program = new Command('dualgrid').description('Dual-grid grassroots governance (双网格基层治理)');
+
+// PGlite serves one process: every command on the embedded database holds its folder, so a backup, a restore or a
+// second server refuses while the server runs (and a crashed holder's lock is taken over).
+program.hook('preAction', (_program, command) => {
+  const dataDir = embeddedDataDir();
+  if (dataDir) lockDataDir(dataDir, command.name());
+});
 
 program
   .command('serve', { isDefault: true })
@@ -75,6 +84,26 @@ program
   .argument('<nodeCode>', 'the code of the node, e.g. 500105004000')
   .option('-o, --output <file>', 'the workbook to write (default people-<nodeCode>.xlsx)')
   .action((code: string, opts: { output?: string }) => exportPeopleFile(code, opts.output));
+
+program
+  .command('backup')
+  .description('write the database and the uploaded photos to one archive (not the PII key: its fingerprint is printed and recorded)')
+  .argument('<file>', 'the archive to write, e.g. dualgrid-2026-12-02.tar; must not exist')
+  .action((file: string) => backupCommand(file));
+
+program
+  .command('restore')
+  .description('restore an archive of `backup` into the configured database and uploads folder (the embedded database must not be in use)')
+  .argument('<file>', 'an archive written by `dualgrid backup`')
+  .option('--force', 'restore although the configured PII key is not the backup\'s, or other sessions use the PostgreSQL database')
+  .action((file: string, opts: { force?: boolean }) => restoreCommand(file, opts));
+
+program
+  .command('rotate-pii-key')
+  .description('re-seal every phone and ID number under a new PII key in one transaction (stop the app first), then switch the key')
+  .requiredOption('--new-key-file <file>', 'the new key, 32 bytes in base64 (openssl rand -base64 32 > new.key)')
+  .option('--force', 'rotate although other sessions use the PostgreSQL database')
+  .action((opts: { newKeyFile: string; force?: boolean }) => rotatePiiKeyCommand(opts));
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { assertKeyOpensData } from './modules/maintenance/keys.service.ts';
 import { PiiVault } from './core/pii.ts';
 import { type Database, embeddedDir, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -31,6 +32,14 @@ export async function serve(config: Config): Promise<Running> {
   // The pages are built from web/ when missing or older than their sources, before the app serves them.
   await ensureWebBuilt((msg) => console.log(msg));
   const { deps, database } = await openDeps(config);
+  // A key that opens none of the stored numbers (the old one after a rotation, another copy's, a restore forced
+  // past its fingerprint check) would seal new numbers under a second key: refuse to start instead.
+  try {
+    await assertKeyOpensData(deps.db, config.piiKey);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
   const demo = config.demoOnEmpty && (await isEmpty(deps.db));
   if (demo) {
