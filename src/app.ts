@@ -3,9 +3,11 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
 import { installErrorHandler } from './http/errors.ts';
+import { validatorCompiler } from './http/input.ts';
+import { installSecurity } from './http/security.ts';
 import { installMetrics } from './http/metrics.ts';
 import { accessModule } from './modules/access/access.module.ts';
 import { auditModule } from './modules/audit/audit.module.ts';
@@ -29,12 +31,21 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string };
 }
 
+/** A hop count (Fastify takes it, its types do not) becomes the function it stands for. */
+const trustProxyOption = (value: boolean | number | string) =>
+  typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+
+/** Swagger UI's own policy (script hashes), with inline styles allowed (it sets them), and framed by no one. */
+const docsPolicy = (header: string) =>
+  header.replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';").replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(' upgrade-insecure-requests;', '');
+
 /** Builds the Fastify app from the modules; the caller owns the database and closes it. */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 8 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -49,11 +60,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsPolicy });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
 
-  installMetrics(app);
+  await installSecurity(app, deps.config);
+  installMetrics(app, { token: deps.config.metricsToken, allow: deps.config.metricsAllow });
   // First: the access module installs the hook that resolves every request's actor.
   await accessModule(app, deps);
   await opsModule(app, deps);

@@ -26,6 +26,16 @@ export interface Config {
   smsWebhookSecret: string | null;
   /** Base URL people outside reach the app at, for links posted to chat groups (DUALGRID_PUBLIC_URL); no trailing slash. */
   publicUrl: string;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's trustProxy takes it:
+   * false (the default: the socket's address), true, a hop count, or a comma list of addresses/CIDRs
+   * (DUALGRID_TRUST_PROXY). The login throttles key on this address, so trust only your own proxies.
+   */
+  trustProxy: boolean | number | string;
+  /** A bearer token that may read /metrics (DUALGRID_METRICS_TOKEN); without it only the allow-list may. */
+  metricsToken: string | null;
+  /** Client addresses that may read /metrics without a token (DUALGRID_METRICS_ALLOW, comma list; default loopback). */
+  metricsAllow: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,6 +74,13 @@ function loadSms(env: Env): Pick<Config, 'smsMode' | 'smsWebhookUrl' | 'smsWebho
   return { smsMode: 'webhook', smsWebhookUrl: url, smsWebhookSecret: secret };
 }
 
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.DUALGRID_DATA_DIR ?? './data');
   const databaseUrl = env.DATABASE_URL || null;
@@ -82,5 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     ...loadSms(env),
     publicUrl: (env.DUALGRID_PUBLIC_URL || 'http://localhost:8080').replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(env.DUALGRID_TRUST_PROXY),
+    metricsToken: env.DUALGRID_METRICS_TOKEN || null,
+    metricsAllow: (env.DUALGRID_METRICS_ALLOW ?? '127.0.0.1,::1,::ffff:127.0.0.1').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -65,4 +65,12 @@ describe('the shape of the code', () => {
     const untyped = pages.filter((f) => /\brequest</.test(readFileSync(f, 'utf8'))).map(rel);
     expect(untyped).toEqual([]);
   });
+
+  it('takes ids through the bounded helpers of core/fields.ts, so none reaches an int4 column past 2³¹−1', () => {
+    const unbounded = /number\(\)\.int\(\)\.positive\(\)(?!\.max\()/;
+    const raw = sources
+      .filter((f) => rel(f) !== 'src/core/fields.ts')
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (unbounded.test(line) ? [`${rel(f)}:${i + 1}`] : [])));
+    expect(raw).toEqual([]);
+  });
 });

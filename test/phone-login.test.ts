@@ -111,6 +111,68 @@ describe('signing in with a phone number and a one-time code', () => {
     expect(await counts()).toEqual(before);
   });
 
+  const codeOf = (phone: string) => t.deps.db.selectFrom('phone_codes').select(['attempts', 'used_at']).where('phone_hash', '=', t.deps.vault.hash('phone', phone)).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const failedTries = async (masked: string) =>
+    (await t.deps.db.selectFrom('audit_log').select('details').where('action', '=', 'auth.phone_code_failed').execute()).filter((a) => JSON.stringify(a.details).includes(masked)).length;
+  const errorCodes = (responses: { statusCode: number; json: () => { error?: { code: string } } }[]) => {
+    const count: Record<string, number> = {};
+    for (const r of responses) {
+      const key = r.statusCode === 200 ? '200' : (r.json().error?.code ?? String(r.statusCode));
+      count[key] = (count[key] ?? 0) + 1;
+    }
+    return count;
+  };
+
+  it(`compares at most ${MAX_TRIES} of 100 concurrent guesses, so the right code sent last never signs in`, async () => {
+    const ip = freshIp();
+    const { demoCode } = (await sendCode('13900000011', ip)).json();
+    const before = await counts();
+    // Requests reach the database in the order sent, so the right code is counted after every wrong one.
+    const guesses = [...Array.from({ length: 99 }, (_, i) => String((Number(demoCode) + 1 + i) % 1_000_000).padStart(6, '0')), demoCode];
+    const responses = await Promise.all(guesses.map((code) => verify('13900000011', code, ip)));
+    expect(errorCodes(responses)).toEqual({ PHONE_CODE_INVALID: MAX_TRIES - 1, PHONE_CODE_LOCKED: 100 - (MAX_TRIES - 1) });
+    expectError(responses[99] as (typeof responses)[number], 401, 'PHONE_CODE_LOCKED');
+    expect(await counts()).toEqual(before);
+    expect(await codeOf('13900000011')).toEqual({ attempts: MAX_TRIES, used_at: null });
+    expect(await failedTries('139****0011')).toBe(MAX_TRIES);
+  });
+
+  it(`signs in at most once from 100 concurrent guesses holding the right code, and counts no more than ${MAX_TRIES} tries`, async () => {
+    const ip = freshIp();
+    const { demoCode } = (await sendCode('13900000012', ip)).json();
+    const sessionsBefore = (await counts()).sessions;
+    const guesses = [demoCode, ...Array.from({ length: 99 }, (_, i) => String((Number(demoCode) + 1 + i) % 1_000_000).padStart(6, '0'))];
+    const responses = await Promise.all(guesses.map((code) => verify('13900000012', code, ip)));
+    const signedIn = responses.filter((r) => r.statusCode === 200).length;
+    expect(signedIn).toBeLessThanOrEqual(1);
+    expect((await counts()).sessions - sessionsBefore).toBe(signedIn);
+    // Every try counted was compared once: the sign-in or a wrong try; once used, the code is compared no more.
+    const { attempts } = await codeOf('13900000012');
+    expect(attempts).toBeLessThanOrEqual(MAX_TRIES);
+    expect(signedIn + (await failedTries('139****0012'))).toBe(attempts);
+    expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 401)).toBe(true);
+  });
+
+  it('answers an expired or used code the same whether the guess is right or wrong, without counting a try', async () => {
+    const ip = freshIp();
+    const { demoCode } = (await sendCode('13900000013', ip)).json();
+    await t.deps.db.updateTable('phone_codes').set({ expires_at: new Date(Date.now() - 1000) }).where('phone_hash', '=', t.deps.vault.hash('phone', '13900000013')).execute();
+    const expiredRight = await verify('13900000013', demoCode, ip);
+    const expiredWrong = await verify('13900000013', wrongOf(demoCode), ip);
+    expectError(expiredRight, 401, 'PHONE_CODE_EXPIRED');
+    expect(expiredWrong.body).toBe(expiredRight.body);
+    expect((await codeOf('13900000013')).attempts).toBe(0);
+
+    const other = freshIp();
+    const used = (await sendCode('13900000014', other)).json().demoCode;
+    expect((await verify('13900000014', used, other)).statusCode).toBe(200);
+    const usedRight = await verify('13900000014', used, other);
+    const usedWrong = await verify('13900000014', wrongOf(used), other);
+    expectError(usedRight, 401, 'PHONE_CODE_EXPIRED');
+    expect(usedWrong.body).toBe(usedRight.body);
+    expect((await codeOf('13900000014')).attempts).toBe(1);
+  });
+
   it('refuses numbers that are not mainland mobiles, and codes that are not six digits, with 400', async () => {
     const ip = freshIp();
     const before = await counts();

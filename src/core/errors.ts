@@ -12,6 +12,7 @@ export const errorCatalogue = {
   PHONE_CODE_EXPIRED: { status: 401, message: 'The code has run out or was already used; ask for a new one.' },
   PHONE_CODE_LOCKED: { status: 401, message: 'Too many wrong tries for this code; ask for a new one.' },
   FORBIDDEN: { status: 403, message: 'You do not have permission to do this.' },
+  CROSS_SITE_REQUEST: { status: 403, message: 'A change sent from another website is refused; open the page of this system and try again there.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
   INVALID_TRANSITION: { status: 409, message: 'That step does not fit where the matter is now.' },
@@ -28,6 +29,7 @@ export const errorCatalogue = {
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   BAD_SIGNATURE: { status: 401, message: 'Unknown source, or the signature does not match.' },
   STALE_TIMESTAMP: { status: 401, message: 'The timestamp is outside the ±300 s window; sign it again with the current time.' },
+  MALFORMED_UPLOAD: { status: 400, message: 'The upload is not a well-formed multipart/form-data body; send the file again.' },
   MALFORMED_MESSAGE: { status: 400, message: 'The body is not a message this intake path accepts.' },
   PAGES_NOT_BUILT: { status: 503, message: 'The web pages are not built: run "npm run build:web".' },
 } as const;

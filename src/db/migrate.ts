@@ -10,6 +10,8 @@ import * as matterClientId from './migrations/2026_11_22_0007_matter_client_id.t
 import * as visits from './migrations/2026_11_22_0008_visits.ts';
 import * as phoneCodes from './migrations/2026_11_22_0009_phone_codes.ts';
 import * as photoLookups from './migrations/2026_12_01_0010_photo_lookups.ts';
+import * as loginAttempts from './migrations/2026_12_02_0011_login_attempts.ts';
+import * as publicCodes from './migrations/2026_12_02_0012_public_codes.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +25,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0008_visits': visits,
   '2026_11_22_0009_phone_codes': phoneCodes,
   '2026_12_01_0010_photo_lookups': photoLookups,
+  '2026_12_02_0011_login_attempts': loginAttempts,
+  '2026_12_02_0012_public_codes': publicCodes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -143,11 +143,19 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp;
 }
 
-export interface LoginThrottleTable {
-  key: string;
+/** Password failures of one account (the name as typed, lower-cased) from one client address. */
+export interface LoginAttemptsTable {
+  account: string;
+  address: string;
   failures: number;
-  last_failure_at: ColumnType<Date, Date | string, Date | string>;
-  locked_until: NullableTimestamp;
+  last_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Password failures of one account from all addresses within the window that began at window_start. */
+export interface LoginWindowsTable {
+  account: string;
+  failures: number;
+  window_start: ColumnType<Date, Date | string, Date | string>;
 }
 
 export interface AuditLogTable {
@@ -248,6 +256,10 @@ export interface MattersTable {
   follows_id: number | null;
   /** The reporting client's idempotency key (uuid), unique when set. */
   client_id: string | null;
+  /** The code of the public page (/r/m/<code>): 16 random base32 symbols in groups of four, made by the column default. */
+  public_code: Generated<string>;
+  /** The title may be shown in public: staff wrote it. Otherwise the public page shows the category. */
+  title_public: Generated<boolean>;
   updated_at: Timestamp;
 }
 
@@ -537,7 +549,8 @@ export interface DB {
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
-  login_throttle: LoginThrottleTable;
+  login_attempts: LoginAttemptsTable;
+  login_windows: LoginWindowsTable;
   audit_log: AuditLogTable;
   files: FilesTable;
   categories: CategoriesTable;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, errorCatalogue } from '../core/errors.ts';
+import { inputErrorOf } from '../db/errors.ts';
 
 interface Issue { path: string; message: string }
 
@@ -8,6 +9,9 @@ interface Issue { path: string; message: string }
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
+      // Throttles and rate limits say when to come back, in the body and in the standard header.
+      const wait = (err.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+      if (typeof wait === 'number' && (err.status === 429 || err.status === 423)) reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
       return reply.code(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -27,6 +31,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 && !isResponseSerializationError(err)) {
       return reply.code(fe.statusCode).send({ error: { code: 'VALIDATION_FAILED', message: `The request is not valid: ${fe.message}`, details: null } });
+    }
+    const refused = inputErrorOf(err);
+    if (refused) {
+      req.log.warn({ err, sqlState: refused.sqlState }, 'the database refused a value the schema let through');
+      return reply.code(errorCatalogue[refused.code].status).send({ error: { code: refused.code, message: refused.message, details: { sqlState: refused.sqlState } } });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: errorCatalogue.INTERNAL.message, details: { requestId: req.id } } });

@@ -120,12 +120,13 @@ describe('the resident pages in a browser', () => {
     await b.shot(page, 'report-where');
     await page.locator('[data-test=r-submit]').click();
     const code = (await page.locator('[data-test=r-done-code]').innerText()).trim();
-    expect(code).toMatch(/^SJ\d{8}-\d{6}$/);
+    // The resident is given the public code (the internal SJ… code stays for staff).
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
     await b.shot(page, 'done');
 
     // Recorded as this resident's own report, from the phone, with the photo made small before upload.
     const m = await t.deps.db.selectFrom('matters as m').innerJoin('users as u', 'u.id', 'm.reporter_user_id')
-      .select(['m.id', 'm.source', 'm.channel', 'm.grid_id', 'm.category_id', 'm.lng', 'm.lat', 'u.display_name']).where('m.code', '=', code).executeTakeFirstOrThrow();
+      .select(['m.id', 'm.source', 'm.channel', 'm.grid_id', 'm.category_id', 'm.lng', 'm.lat', 'u.display_name']).where('m.public_code', '=', code).executeTakeFirstOrThrow();
     expect(m).toMatchObject({ source: 'resident_report', channel: 'phone', display_name: '居民1234' });
     expect(m.grid_id).not.toBeNull();
     // The tapped point, not the phone's position, in WGS-84 as the map gives it.

@@ -18,7 +18,8 @@ describe('stories 1, 3 and 5 across the pages', () => {
     (await signIn(b, t.base, username, path, problems, viewport)).page;
   const api = (username: string) => t.as(username);
   const detail = async (id: number) => (await api('t_centre')).ok<MatterDetail>('GET', `/api/matters/${id}`);
-  const matterByCode = (code: string) => t.deps.db.selectFrom('matters').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+  /** The matter of the public code a resident is shown; staff pages show its internal code (m.code). */
+  const matterByCode = (code: string) => t.deps.db.selectFrom('matters').selectAll().where('public_code', '=', code).executeTakeFirstOrThrow();
 
   /** A resident on a phone, signed in with a phone number and the demo code, standing at a point. */
   async function resident(phone: string, at: { lng: number; lat: number }): Promise<Page> {
@@ -128,10 +129,10 @@ describe('stories 1, 3 and 5 across the pages', () => {
 
     // The grid worker sees it in her inbox, goes, finds the broken tap and replaces it the same day.
     const worker = await person('t_worker11', '/m/', PHONE);
-    const item = worker.locator('[data-test=inbox-item]', { hasText: code });
+    const item = worker.locator('[data-test=inbox-item]', { hasText: m.code });
     await item.waitFor();
     await item.click();
-    await worker.locator('[data-test=matter-code]', { hasText: code }).waitFor();
+    await worker.locator('[data-test=matter-code]', { hasText: m.code }).waitFor();
     await workerAction(worker, 'accept');
     await worker.locator('[data-test=matter][data-status=handling]').waitFor();
     await workerAction(worker, 'progress', '上门查看：厨房水龙头阀芯损坏');

@@ -39,7 +39,7 @@ export class Actor {
   }
 }
 
-export interface MatterOut { id: number; code: string; status: string; stage: number; level: string; ownerNodeId: number; areaNodeId: number; dueAt: string | null; categoryId: number | null; urgent: boolean; closedOnTime: boolean | null; satisfaction: string | null; possibleDuplicateOf: number | null; mergedIntoId: number | null; counts: Record<string, number> }
+export interface MatterOut { id: number; code: string; publicCode: string; title: string; status: string; stage: number; level: string; ownerNodeId: number; areaNodeId: number; dueAt: string | null; categoryId: number | null; urgent: boolean; closedOnTime: boolean | null; satisfaction: string | null; possibleDuplicateOf: number | null; mergedIntoId: number | null; counts: Record<string, number> }
 export interface MatterDetail extends MatterOut {
   assignments: { id: number; role: string; targetKind: string; targetId: number; targetName: string; status: string; summoned: boolean }[];
   timeline: { action: string; actorRole: string | null; actorUserId: number | null; statusBefore: string | null; statusAfter: string | null; note: string | null; channel: string }[];

@@ -49,7 +49,7 @@ describe(`小事不出群: the resident sees the outcome where he asked (${testE
     expect(await createJobRunner(t.deps).runDue(new Date())).toBeGreaterThanOrEqual(1);
     expect(rx.requests.map((r) => r.path)).toEqual(['/hooks/garden-1']);
     const [got] = rx.requests;
-    expect(got?.json).toMatchObject({ kind: 'matter_outcome', groupId: group.id, externalGroupId: 'wrG11', platform: 'wecom', matter: { code: closed.code, status: 'closed' } });
+    expect(got?.json).toMatchObject({ kind: 'matter_outcome', groupId: group.id, externalGroupId: 'wrG11', platform: 'wecom', matter: { code: closed.publicCode, status: 'closed' } });
     expect(got?.json.text).toContain('【办结反馈】供水设施维修');
     expect(got?.json.text).toContain('已更换楼道声控灯，恢复照明');
     expect(got?.json.photos).toEqual([`http://localhost:8080/api/public/files/${photo}`]);

@@ -52,15 +52,18 @@ describe(`a closed matter's outcome goes back to its groups (${testEngine})`, ()
     expect(robot?.json.msgtype).toBe('markdown');
     const content: string = robot?.json.markdown.content;
     expect(content).toContain('【办结反馈】');
-    expect(content).toContain('供水设施维修 · 群里反映：3栋楼道灯坏了');
+    // Titled as the public page is: the resident's words (here the message) are not repeated in public.
+    expect(content).toContain('**【办结反馈】**供水设施维修\n');
+    expect(content).not.toContain('群里反映');
     expect(content).toContain('更换楼道灯泡，已恢复照明');
     expect(content).toContain(`http://localhost:8080/api/public/files/${m.resultPhoto}`);
-    expect(content).toContain(`http://localhost:8080/r/m/${m.code}`);
+    expect(content).toContain(`http://localhost:8080/r/m/${m.publicCode}`);
+    expect(content).not.toContain(m.code);
     expect(content).not.toContain(m.reportPhoto);
     expect(content).not.toContain('王');
 
     // The webhook: addressed to the group, signed over `${timestamp}.${body}`.
-    expect(hook?.json).toMatchObject({ kind: 'matter_outcome', groupId: g11b, externalGroupId: 'wrG11b', platform: 'wecom', matter: { code: m.code, status: 'closed' } });
+    expect(hook?.json).toMatchObject({ kind: 'matter_outcome', groupId: g11b, externalGroupId: 'wrG11b', platform: 'wecom', matter: { code: m.publicCode, status: 'closed' } });
     expect(hook?.json.photos).toEqual([`http://localhost:8080/api/public/files/${m.resultPhoto}`]);
     expect(hook?.json.text).toContain('处理结果：更换楼道灯泡，已恢复照明');
     const ts = String(hook?.headers['x-dualgrid-timestamp']);

@@ -100,14 +100,14 @@ export async function linkMessage(t: Pick<TestApp, 'deps'>, groupId: number, mat
 
 /**
  * A matter reported from a group message on grid g11, walked to 'feedback': registered, dispatched to the grid,
- * handled with a note and a result photo, verified. Returns its id, code and the result photo's hash.
+ * handled with a note and a result photo, verified. Returns its id, codes (internal and public) and the photos' hashes.
  */
 export async function matterInFeedback(t: Pick<TestTown<SeededTown>, 'app' | 'town'>, description = '群里反映：3栋楼道灯坏了，晚上看不见') {
   const town = t.town;
   const worker = await Actor.as(t.app, 't_worker11');
   const community = await Actor.as(t.app, 't_staff1');
   const reportPhoto = await uploadPhoto(t.app, await login(t.app, 't_worker11', 'test-password-1'), reportPng());
-  const m = await worker.ok<{ id: number; code: string }>('POST', '/api/matters', {
+  const m = await worker.ok<{ id: number; code: string; publicCode: string }>('POST', '/api/matters', {
     source: 'group_message', channel: 'group', description, location: { buildingId: town.building.id }, reporter: { residentId: town.residents.r11 }, photos: [reportPhoto],
   });
   await community.step(m.id, 'register', { categoryCode: 'S03002', scope: 'household', complexity: 'simple' });
@@ -116,7 +116,7 @@ export async function matterInFeedback(t: Pick<TestTown<SeededTown>, 'app' | 'to
   const resultPhoto = await uploadPhoto(t.app, await login(t.app, 't_worker11', 'test-password-1'));
   await worker.step(m.id, 'handle', { note: '更换楼道灯泡，已恢复照明', photos: [resultPhoto] });
   await community.step(m.id, 'verify', { passed: true, note: '已核实' });
-  return { id: m.id, code: m.code, resultPhoto, reportPhoto, community, worker };
+  return { id: m.id, code: m.code, publicCode: m.publicCode, resultPhoto, reportPhoto, community, worker };
 }
 
 /** A second valid PNG (2×1), so the report photo and the result photo have different hashes. */

@@ -66,7 +66,7 @@ describe('story 1 — the broken tap, closed in the grid', () => {
     expect(detail.photos.map((p) => p.stage)).toEqual(['report', 'result']);
 
     // The public page shows the six stages and nothing personal.
-    const pub = await t.app.inject({ method: 'GET', url: `/api/public/matters/${detail.code}` });
+    const pub = await t.app.inject({ method: 'GET', url: `/api/public/matters/${detail.publicCode}` });
     expect(pub.json().stages.map((s: { reached: boolean }) => s.reached)).toEqual([true, true, true, true, true, true]);
     expect(pub.body).not.toContain('王建国');
     // Neither the reporter's phone nor any part of it (a timestamp like '…11.138Z' is not one).

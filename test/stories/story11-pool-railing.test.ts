@@ -87,7 +87,7 @@ describe('story 11 — the loose pool railing, fixed on the second try', () => {
     expect(detail.photos).toEqual([{ hash: photo, stage: 'report', eventId: expect.any(Number) }, { hash: result, stage: 'result', eventId: expect.any(Number) }]);
     expect(detail.assignments.map((a) => a.status)).toEqual(['done', 'done', 'done']);
     // The public page shows the outcome with no names.
-    const pub = await s.app.inject({ method: 'GET', url: `/api/public/matters/${detail.code}` });
+    const pub = await s.app.inject({ method: 'GET', url: `/api/public/matters/${detail.publicCode}` });
     expect(pub.json()).toMatchObject({ status: 'closed', result: '更换全部膨胀螺栓，栏杆已牢固', satisfaction: 'basically' });
     expect(pub.body).not.toContain('王建国');
 

@@ -77,17 +77,6 @@ export const revokeToken = (db: Kysely<DB>, userId: number, id: number) =>
 export const listTokens = (db: Kysely<DB>, userId: number) =>
   db.selectFrom('api_tokens').select(['id', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id').execute();
 
-export const getThrottle = (db: Kysely<DB>, key: string) => db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-
-export const putThrottle = (db: Kysely<DB>, key: string, failures: number, lastFailureAt: Date, lockedUntil: Date | null) =>
-  db
-    .insertInto('login_throttle')
-    .values({ key, failures, last_failure_at: lastFailureAt, locked_until: lockedUntil })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures, last_failure_at: lastFailureAt, locked_until: lockedUntil }))
-    .execute();
-
-export const clearThrottle = (db: Kysely<DB>, key: string) => db.deleteFrom('login_throttle').where('key', '=', key).execute();
-
 export interface NewAssignment {
   role: Role;
   nodeId: number;

@@ -43,6 +43,16 @@ export function accessRoutes(access: AccessService, secureCookies: boolean): Fas
       return reply.code(201).send({ ...presentToken(created), token: created.token });
     });
 
+    app.post('/api/users/:id/unlock', {
+      schema: {
+        tags: ['auth', 'people'], summary: 'Lift an account\'s sign-in throttle: its account-wide lock and every address\'s back-off (administrators over the account)',
+        params: idParams, response: { 204: z.null() },
+      },
+    }, async (req, reply) => {
+      await access.unlock(req.ctx, req.params.id);
+      return reply.code(204).send(null);
+    });
+
     app.delete('/api/auth/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
       await access.revokeToken(req.ctx, req.params.id);
       return reply.code(204).send(null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { ROLES } from '../../core/vocabulary.ts';
 
 export const roleSchema = z.enum(ROLES);
@@ -31,4 +32,4 @@ export const loginBody = z.object({
 
 export const tokenBody = z.object({ name: z.string().trim().min(1).max(100) });
 export const tokenSchema = z.object({ id: z.number(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });

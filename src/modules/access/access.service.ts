@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors.ts';
 import { type Actor, type RequestContext, signedIn } from '../../core/scope.ts';
-import { afterFailure, checkThrottle } from '../../core/throttle.ts';
+import { ACCOUNT_MAX_FAILURES, FORGET_AFTER_SECONDS, addressKey, reserveAttempt } from '../../core/throttle.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { mayUnlockAccount } from './access.policy.ts';
 import * as repo from './access.repository.ts';
+import * as attempts from './login-attempts.repository.ts';
 import { verifyPassword } from './passwords.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -15,34 +17,59 @@ const newSecret = () => randomBytes(32).toString('base64url');
 export class AccessService {
   constructor(private readonly deps: AppDeps) {}
 
-  /** Checks a password under the failed-login throttle; returns a session token to set as a cookie. */
+  /**
+   * Checks a password under the failed-login throttle (src/core/throttle.ts), keyed by the account and the
+   * client address. The try is counted before the hash is checked and given back on success, so concurrent
+   * guesses get no more checks than the policy allows; returns a session token to set as a cookie.
+   */
   async login(username: string, password: string, ctx: RequestContext, userAgent: string | null) {
     const { db } = this.deps;
-    const key = username.trim().toLowerCase();
+    const account = username.trim().toLowerCase();
+    const from = addressKey(ctx.ip);
     const now = new Date();
-    const throttle = await repo.getThrottle(db, key);
-    const state = throttle ? { failures: throttle.failures, lastFailureAt: throttle.last_failure_at, lockedUntil: throttle.locked_until } : null;
-    const decision = checkThrottle(state, now);
-    if (!decision.allowed) throw new AppError(decision.code, undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+    const reserved = await db.transaction().execute(async (trx) => {
+      const address = await attempts.lockAddress(trx, account, from, now);
+      const window = await attempts.lockWindow(trx, account, now);
+      const decision = reserveAttempt({ failures: address.failures, lastAt: address.last_at }, { failures: window.failures, windowStart: window.window_start }, now);
+      // Refused inside the transaction, so a refused try leaves no row behind.
+      if (!decision.allowed) throw new AppError(decision.code, undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+      await attempts.saveAddress(trx, account, from, decision.address);
+      await attempts.saveWindow(trx, account, decision.account);
+      return decision;
+    });
 
-    const user = await repo.findUserByUsername(db, key);
+    const user = await repo.findUserByUsername(db, account);
     const ok = await verifyPassword(user?.password_hash ?? null, password);
     if (!ok || !user || user.status !== 'active') {
-      const next = afterFailure(state, now);
       await db.transaction().execute(async (trx) => {
-        await repo.putThrottle(trx, key, next.failures, next.lastFailureAt, next.lockedUntil);
-        await appendAudit(trx, ctx, { action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null, details: { username: key, failures: next.failures } });
+        const subject = { subjectType: 'user', subjectId: user?.id ?? null } as const;
+        await appendAudit(trx, ctx, { action: 'auth.login_failed', ...subject, details: { username: account, failures: reserved.address.failures, accountFailures: reserved.account.failures } });
+        // The try that fills the account's window locks it for every address: worth an administrator's notice.
+        if (reserved.account.failures === ACCOUNT_MAX_FAILURES) await appendAudit(trx, ctx, { action: 'auth.account_locked', ...subject, details: { username: account } });
       });
-      if (next.lockedUntil) throw new AppError('ACCOUNT_LOCKED', undefined, { retryAfterSeconds: Math.ceil((next.lockedUntil.getTime() - now.getTime()) / 1000) });
+      await attempts.purgeBefore(db, new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000));
       throw new AppError('INVALID_CREDENTIALS');
     }
     const { token, expiresAt } = await db.transaction().execute(async (trx) => {
-      await repo.clearThrottle(trx, key);
+      await attempts.releaseSuccess(trx, account, from);
       const session = await this.openSession(trx, user.id, ctx, userAgent, now);
       await appendAudit(trx, { ...ctx, actor: selfActor(user.id, user.username, user.display_name) }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
       return session;
     });
     return { token, expiresAt, actor: await this.actorFor(user.id, 'session') };
+  }
+
+  /** An administrator lifts an account's sign-in throttle: its lock and every address's back-off. */
+  async unlock(ctx: RequestContext, userId: number): Promise<void> {
+    const { db } = this.deps;
+    signedIn(ctx.actor);
+    const user = await repo.findUserById(db, userId);
+    const paths = user ? await repo.assignmentPathsOf(db, userId) : [];
+    if (!user || !mayUnlockAccount(ctx.actor, paths.map((p) => p.path))) throw notFound(`User ${userId}`);
+    await db.transaction().execute(async (trx) => {
+      const cleared = await attempts.clearAccount(trx, user.username.toLowerCase());
+      await appendAudit(trx, ctx, { action: 'auth.unlock', subjectType: 'user', subjectId: userId, details: { username: user.username, ...cleared } });
+    });
   }
 
   /** Starts a session for a user who has just proved who they are, inside the caller's transaction; the token goes in the cookie. */

@@ -3,8 +3,9 @@ import { createHmac, hkdfSync, randomInt, timingSafeEqual } from 'node:crypto';
 /**
  * One-time codes for signing in with a phone number (短信验证码), as pure rules so they are tested without
  * clocks: how often a code may be sent (per phone and per sending IP), how long it lives, how many tries it
- * allows. The login throttle (src/core/throttle.ts) counts failures of one key and locks it; sending codes
- * needs windows instead (a community centre's shared IP helps many elderly residents), so it has its own.
+ * allows. The password throttle (src/core/throttle.ts) backs off per account and address; a code needs no
+ * back-off, since each code allows only MAX_TRIES tries and sending codes is limited by windows (a community
+ * centre's shared IP helps many elderly residents).
  */
 export const CODE_DIGITS = 6;
 export const CODE_TTL_SECONDS = 300;

@@ -16,14 +16,25 @@ export const insertCode = (db: Kysely<DB>, row: { phoneHash: string; codeHash: s
 export const latestCode = (db: Kysely<DB>, phoneHash: string) =>
   db.selectFrom('phone_codes').selectAll().where('phone_hash', '=', phoneHash).orderBy('id', 'desc').limit(1).executeTakeFirst();
 
-/** Counts one wrong try unless the code is already spent; undefined when it was. */
-export const countWrongTry = (db: Kysely<DB>, id: number, maxTries: number) =>
-  db.updateTable('phone_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).where('attempts', '<', maxTries).returning('attempts').executeTakeFirst();
+/**
+ * Counts one try, in the same statement that decides the code may be tried at all (not used, not expired at
+ * `now`, tries left); the new count, or undefined when it may not be tried (then nothing is compared).
+ */
+export const reserveTry = (db: Kysely<DB>, id: number, now: Date, maxTries: number) =>
+  db.updateTable('phone_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).where('attempts', '<', maxTries)
+    .returning('attempts').executeTakeFirst();
 
-/** Marks the code used if it is still usable at `now`; undefined when another request claimed it first or it ran out. */
-export const claimCode = (db: Kysely<DB>, id: number, now: Date, maxTries: number) =>
+export const codeById = (db: Kysely<DB>, id: number) =>
+  db.selectFrom('phone_codes').select(['expires_at', 'attempts', 'used_at']).where('id', '=', id).executeTakeFirst();
+
+/**
+ * Marks the code used (its try was already counted by reserveTry at the same `now`); undefined when another
+ * request claimed it first.
+ */
+export const claimCode = (db: Kysely<DB>, id: number, now: Date) =>
   db.updateTable('phone_codes').set({ used_at: now })
-    .where('id', '=', id).where('used_at', 'is', null).where('attempts', '<', maxTries).where('expires_at', '>', now)
+    .where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now)
     .returning('id').executeTakeFirst();
 
 export const usersWithPhone = (db: Kysely<DB>, phoneHash: string) =>

@@ -61,30 +61,35 @@ export class PhoneLoginService {
     return { phone, mode: config.smsMode, code };
   }
 
-  /** Checks the latest code of the number; on success finds or creates the account and starts a session. */
+  /**
+   * Checks the latest code of the number; on success finds or creates the account and starts a session. Each try
+   * is counted before the code is compared, in the one statement that decides whether it may be tried, so a
+   * burst gets at most MAX_TRIES comparisons; a used, expired or spent code is refused without comparing, so the
+   * answer never tells whether the guess was right.
+   */
   async verify(rawPhone: string, code: string, ctx: RequestContext, userAgent: string | null) {
     const { db, vault } = this.deps;
     const phone = normalise('phone', rawPhone);
     const phoneHash = vault.hash('phone', phone);
     const now = new Date();
     const row = await phoneRepo.latestCode(db, phoneHash);
-    const state = codeState(row && { expiresAt: row.expires_at, attempts: row.attempts, usedAt: row.used_at }, now);
-    if (!row || state === 'expired') throw new AppError('PHONE_CODE_EXPIRED');
-    if (state === 'locked') throw new AppError('PHONE_CODE_LOCKED');
+    if (!row) throw new AppError('PHONE_CODE_EXPIRED');
+    const reserved = await phoneRepo.reserveTry(db, row.id, now, MAX_TRIES);
+    if (!reserved) {
+      const current = await phoneRepo.codeById(db, row.id);
+      const state = codeState(current && { expiresAt: current.expires_at, attempts: current.attempts, usedAt: current.used_at }, now);
+      throw new AppError(state === 'locked' ? 'PHONE_CODE_LOCKED' : 'PHONE_CODE_EXPIRED');
+    }
 
     if (!this.#hasher.matches(phoneHash, code, row.code_hash)) {
-      const attempts = await db.transaction().execute(async (trx) => {
-        const counted = await phoneRepo.countWrongTry(trx, row.id, MAX_TRIES);
-        await appendAudit(trx, ctx, { action: 'auth.phone_code_failed', subjectType: 'phone', details: { phone: mask('phone', phone), attempts: counted?.attempts ?? MAX_TRIES } });
-        return counted?.attempts ?? MAX_TRIES;
-      });
-      if (attempts >= MAX_TRIES) throw new AppError('PHONE_CODE_LOCKED');
-      throw new AppError('PHONE_CODE_INVALID', undefined, { triesLeft: MAX_TRIES - attempts });
+      await appendAudit(db, ctx, { action: 'auth.phone_code_failed', subjectType: 'phone', details: { phone: mask('phone', phone), attempts: reserved.attempts } });
+      if (reserved.attempts >= MAX_TRIES) throw new AppError('PHONE_CODE_LOCKED');
+      throw new AppError('PHONE_CODE_INVALID', undefined, { triesLeft: MAX_TRIES - reserved.attempts });
     }
 
     const { userId, created, token, expiresAt } = await db.transaction().execute(async (trx) => {
       // Claimed once: two requests racing with the same code cannot both start a session.
-      const claimed = await phoneRepo.claimCode(trx, row.id, now, MAX_TRIES);
+      const claimed = await phoneRepo.claimCode(trx, row.id, now);
       if (!claimed) throw new AppError('PHONE_CODE_EXPIRED');
       const user = await this.findOrCreate(trx, ctx, phone, phoneHash);
       const session = await this.access.openSession(trx, user.id, ctx, userAgent, now);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 
 export const auditQuery = z.object({
   action: z.string().max(64).optional(),
   subjectType: z.string().max(64).optional(),
   subjectId: z.string().max(64).optional(),
-  actorUserId: z.coerce.number().int().positive().optional(),
+  actorUserId: idParam.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -1,24 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AppError } from '../../core/errors.ts';
+import { readOneFile } from '../../http/multipart.ts';
 import * as s from './files.schema.ts';
 import { type FilesService, MAX_PHOTO_BYTES, tooLarge } from './files.service.ts';
 
 /** The content never changes under a hash, so browsers may keep it for a year without asking again. */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
-
-/** Buffers the one uploaded file; the size limit stops busboy before more than the limit is held in memory. */
-async function readUpload(req: FastifyRequest): Promise<{ data: Buffer }> {
-  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload the photo as multipart/form-data with one file field.');
-  const file = await req.file({ limits: { fileSize: MAX_PHOTO_BYTES, files: 1 } });
-  if (!file) throw new AppError('VALIDATION_FAILED', 'The upload holds no file; attach one photo.');
-  try {
-    return { data: await file.toBuffer() };
-  } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw err;
-  }
-}
 
 export function filesRoutes(files: FilesService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -30,7 +16,7 @@ export function filesRoutes(files: FilesService): FastifyPluginAsyncZod {
         consumes: ['multipart/form-data'], response: { 200: s.storedFileSchema, 201: s.storedFileSchema },
       },
     }, async (req, reply) => {
-      const stored = await files.upload(req.ctx, () => readUpload(req));
+      const stored = await files.upload(req.ctx, () => readOneFile(req, { what: 'one photo', maxBytes: MAX_PHOTO_BYTES, tooLarge }));
       return reply.code(stored.created ? 201 : 200).send(stored);
     });
 

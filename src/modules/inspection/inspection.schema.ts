@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a photo hash returned by POST /api/files');
 
 const pointInput = z.object({
-  gridId: z.number().int().positive(),
+  gridId: idField,
   name: z.string().trim().min(1, 'name the point').max(100),
   lng: z.number().min(-180).max(180).optional().describe('WGS-84; must lie inside the grid'),
   lat: z.number().min(-90).max(90).optional(),
 }).refine((p) => (p.lng === undefined) === (p.lat === undefined), { message: 'give both lng and lat, or neither' });
 
 export const createBody = z.object({
-  nodeId: z.number().int().positive().describe('the town (or district, community) whose centre pushes the task'),
+  nodeId: idField.describe('the town (or district, community) whose centre pushes the task'),
   title: z.string().trim().min(2, 'give the task a title').max(100),
   description: z.string().trim().max(2000).default(''),
   categoryCode: z.string().trim().min(1).max(20).optional().describe('category of the matters raised from abnormal points, e.g. S09001 积水点排查'),
@@ -20,7 +21,7 @@ export const createBody = z.object({
 });
 
 export const listQuery = z.object({
-  nodeId: z.coerce.number().int().positive().optional().describe('only points under this node'),
+  nodeId: idParam.optional().describe('only points under this node'),
   status: z.enum(['open', 'closed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
@@ -32,8 +33,8 @@ export const checkBody = z.object({
   photos: z.array(hash).max(9, 'at most 9 photos').default([]),
 });
 
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
-export const pointParams = z.object({ id: z.coerce.number().int().positive(), pointId: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });
+export const pointParams = z.object({ id: idParam, pointId: idParam });
 
 const counts = { total: z.number(), normal: z.number(), abnormal: z.number(), pending: z.number() };
 export const progressSchema = z.object({

@@ -1,3 +1,4 @@
+import { publicText, publicTitle } from '../../core/matters/public.ts';
 import { PUBLIC_STAGES, publicStage } from '../../core/matters/workflow.ts';
 import type { Selectable } from 'kysely';
 import type { AssignmentRow, CategoryRow, MatterPhotosTable, MatterRequestsTable, MatterRow } from '../../db/schema.ts';
@@ -7,7 +8,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentMatter(m: MatterRow) {
   return {
-    id: m.id, code: m.code, title: m.title, description: m.description, source: m.source, channel: m.channel, status: m.status,
+    id: m.id, code: m.code, publicCode: m.public_code, title: m.title, description: m.description, source: m.source, channel: m.channel, status: m.status,
     stage: publicStage(m.status), categoryId: m.category_id, gridId: m.grid_id, areaNodeId: m.area_node_id, ownerNodeId: m.owner_node_id,
     lng: m.lng, lat: m.lat, buildingId: m.building_id, address: m.address, level: m.level, complexity: m.complexity, scope: m.scope,
     leadBoardId: m.lead_board_id, urgent: m.urgent, dueAt: iso(m.due_at), overdue: isOverdue(m, new Date()),
@@ -29,22 +30,25 @@ export const presentEvent = (e: { id: number; at: Date; actor_user_id: number | 
   statusBefore: e.status_before, statusAfter: e.status_after, note: e.note, details: e.details,
 });
 
-export const presentListItem = (m: { id: number; code: string; title: string; source: string; status: MatterRow['status']; level: string; urgent: boolean; due_at: Date | null; overdue: boolean; reported_at: Date; closed_at: Date | null; category_id: number | null; category_name: string | null; area_node_id: number; area_name: string | null; owner_node_id: number; satisfaction: string | null; possible_duplicate_of: number | null }) => ({
-  id: m.id, code: m.code, title: m.title, source: m.source, status: m.status, stage: publicStage(m.status), level: m.level, urgent: m.urgent,
+export const presentListItem = (m: { id: number; code: string; title: string; source: string; status: MatterRow['status']; level: string; urgent: boolean; due_at: Date | null; overdue: boolean; reported_at: Date; closed_at: Date | null; category_id: number | null; category_name: string | null; area_node_id: number; area_name: string | null; owner_node_id: number; satisfaction: string | null; possible_duplicate_of: number | null; public_code: string }) => ({
+  id: m.id, code: m.code, publicCode: m.public_code, title: m.title, source: m.source, status: m.status, stage: publicStage(m.status), level: m.level, urgent: m.urgent,
   dueAt: iso(m.due_at), overdue: isOverdue(m, new Date()),
   reportedAt: iso(m.reported_at), closedAt: iso(m.closed_at), categoryId: m.category_id, categoryName: m.category_name,
   areaNodeId: m.area_node_id, areaName: m.area_name, ownerNodeId: m.owner_node_id, satisfaction: m.satisfaction, possibleDuplicateOf: m.possible_duplicate_of,
 });
 
-/** The public page of a matter: six stages with their times, the category and the outcome; no people. */
+/**
+ * The public page of a matter, by its public code: six stages with their times, the category, the title staff
+ * wrote (else the category's name) and the handler's result, masked; no people, no internal code, no description.
+ */
 export function presentPublic({ m, events, categoryName }: { m: MatterRow; events: { action: string; at: Date; status_after: string | null; note: string | null }[]; categoryName: string | null }) {
   const reached = publicStage(m.status);
   const firstAt = (actions: string[]) => events.find((e) => actions.includes(e.action))?.at.toISOString() ?? null;
   const times = [firstAt(['report']), firstAt(['register']), firstAt(['dispatch']), firstAt(['accept', 'handle']), firstAt(['verify_pass']), m.closed_at ? m.closed_at.toISOString() : null];
   return {
-    code: m.code, title: m.title, category: categoryName, status: m.status,
+    code: m.public_code, title: publicTitle({ title: m.title, titlePublic: m.title_public }, categoryName), category: categoryName, status: m.status,
     stages: PUBLIC_STAGES.map((name, i) => ({ name, reached: i <= reached && m.status !== 'rejected' ? true : i === 0, at: i <= reached ? times[i] ?? null : null })),
-    result: (VERIFIED_STATUSES as readonly string[]).includes(m.status) ? (events.filter((e) => e.action === 'handle').at(-1)?.note ?? null) : null,
+    result: (VERIFIED_STATUSES as readonly string[]).includes(m.status) ? publicText(events.filter((e) => e.action === 'handle').at(-1)?.note ?? null) : null,
     satisfaction: m.satisfaction,
   };
 }

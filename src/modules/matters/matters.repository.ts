@@ -22,11 +22,12 @@ export const overdueAt = (alias: 'm' | null, now: Date): RawBuilder<boolean> => 
 
 export const lockMatter = (db: Kysely<DB>, id: number) => db.selectFrom('matters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const getMatter = (db: Kysely<DB>, id: number) => db.selectFrom('matters').selectAll().where('id', '=', id).executeTakeFirst();
-export const getMatterByCode = (db: Kysely<DB>, code: string) => db.selectFrom('matters').selectAll().where('code', '=', code).executeTakeFirst();
+/** The matter of a public page: by its public code only, never by the guessable internal code. */
+export const getMatterByPublicCode = (db: Kysely<DB>, publicCode: string) => db.selectFrom('matters').selectAll().where('public_code', '=', publicCode).executeTakeFirst();
 
 export async function insertMatter(db: Kysely<DB>, row: Omit<Insertable<MattersTable>, 'code'>, codeDay: string) {
   const { id } = await db.insertInto('matters').values({ ...row, code: `pending-${Date.now()}-${Math.random()}` }).returning('id').executeTakeFirstOrThrow();
-  // The public code carries the report day and the id: SJ20261121-000042.
+  // The internal code carries the report day and the id: SJ20261121-000042 (the public code is the column's default).
   const code = `SJ${codeDay.replaceAll('-', '')}-${String(id).padStart(6, '0')}`;
   return db.updateTable('matters').set({ code }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
@@ -43,6 +44,10 @@ export const listEvents = (db: Kysely<DB>, matterId: number) =>
   db.selectFrom('matter_events as e').leftJoin('users as u', 'u.id', 'e.actor_user_id')
     .select(['e.id', 'e.at', 'e.actor_user_id', 'u.display_name as actor_name', 'e.actor_role', 'e.channel', 'e.action', 'e.status_before', 'e.status_after', 'e.note', 'e.details'])
     .where('e.matter_id', '=', matterId).orderBy('e.id').execute();
+
+/** What the public page reads of a matter's timeline: which step, when, and the note (the handler's result). */
+export const listPublicEvents = (db: Kysely<DB>, matterId: number) =>
+  db.selectFrom('matter_events').select(['action', 'at', 'status_after', 'note']).where('matter_id', '=', matterId).orderBy('id').execute();
 
 /** Who wrote the first report event of a matter (the owner of its idempotency key). */
 export const firstReportActor = (db: Kysely<DB>, matterId: number) =>
@@ -166,7 +171,7 @@ export interface MatterQuery {
 export function listMatters(db: Kysely<DB>, q: MatterQuery) {
   const v = q.visibility;
   let query = db.selectFrom('matters as m').leftJoin('categories as c', 'c.id', 'm.category_id').leftJoin('nodes as g', 'g.id', 'm.area_node_id')
-    .select(['m.id', 'm.code', 'm.title', 'm.source', 'm.status', 'm.level', 'm.urgent', 'm.due_at', 'm.overdue', 'm.reported_at', 'm.closed_at', 'm.category_id', 'c.name as category_name', 'm.area_node_id', 'g.name as area_name', 'm.owner_node_id', 'm.satisfaction', 'm.possible_duplicate_of'])
+    .select(['m.id', 'm.code', 'm.title', 'm.source', 'm.status', 'm.level', 'm.urgent', 'm.due_at', 'm.overdue', 'm.reported_at', 'm.closed_at', 'm.category_id', 'c.name as category_name', 'm.area_node_id', 'g.name as area_name', 'm.owner_node_id', 'm.satisfaction', 'm.possible_duplicate_of', 'm.public_code'])
     .limit(q.limit + 1);
   query = query.where((eb) => {
     const assigned = v.subjects.length === 0
@@ -189,7 +194,7 @@ export function listMatters(db: Kysely<DB>, q: MatterQuery) {
   if (q.overdue) query = query.where(overdueAt('m', q.now));
   if (q.from) query = query.where('m.reported_at', '>=', q.from);
   if (q.to) query = query.where('m.reported_at', '<', q.to);
-  if (q.q) query = query.where((eb) => eb.or([eb('m.title', 'like', `%${q.q}%`), eb('m.description', 'like', `%${q.q}%`), eb('m.code', '=', q.q ?? '')]));
+  if (q.q) query = query.where((eb) => eb.or([eb('m.title', 'like', `%${q.q}%`), eb('m.description', 'like', `%${q.q}%`), eb('m.code', '=', q.q ?? ''), eb('m.public_code', '=', q.q ?? '')]));
   if (q.order === 'due') {
     // Due soonest first; matters without a due time after all others, by id.
     query = query.orderBy(sql`coalesce(m.due_at, 'infinity'::timestamptz)`).orderBy('m.id');

@@ -33,7 +33,7 @@ export function mattersRoutes({ matters, dispatch, handling, evaluation }: Matte
     app.get('/api/matters/:id', { schema: { tags, summary: 'A matter with its assignments, photos and the whole timeline', params: s.idParams, response: { 200: s.detailSchema } } },
       async (req) => presentDetail(await matters.detail(req.ctx, req.params.id)));
 
-    app.get('/api/public/matters/:code', { schema: { tags, summary: 'Public progress of a matter by its code: six stages, nothing personal', params: z.object({ code: z.string().max(40) }), response: { 200: s.publicSchema } } },
+    app.get('/api/public/matters/:code', { schema: { tags, summary: 'Public progress of a matter by its public code (not the internal code): six stages, nothing personal', params: z.object({ code: z.string().max(40) }), response: { 200: s.publicSchema } } },
       async (req) => presentPublic(await matters.publicView(req.params.code)));
 
     app.get('/api/matters/:id/suggestion', { schema: { tags, summary: 'Suggested category, scope, level and board for triage', params: s.idParams, response: { 200: s.suggestionSchema } } },

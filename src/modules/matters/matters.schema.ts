@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 import { BOARD_KINDS, CHANNELS, COMPLEXITIES, MATTER_LEVELS, MATTER_SCOPES, MATTER_SOURCES, SATISFACTIONS } from '../../core/vocabulary.ts';
 
 export const sourceSchema = z.enum(MATTER_SOURCES);
@@ -7,7 +8,7 @@ const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a photo hash returned b
 const photos = z.array(hash).max(9, 'at most 9 photos').default([]);
 const note = z.string().trim().max(2000);
 const reason = z.string().trim().min(2, 'give a reason').max(500);
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });
 
 export const reportBody = z.object({
   source: sourceSchema,
@@ -17,19 +18,19 @@ export const reportBody = z.object({
   categoryCode: z.string().max(20).optional(),
   location: z.union([
     z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(['wgs84', 'gcj02']).default('wgs84') }),
-    z.object({ buildingId: z.number().int().positive() }),
-    z.object({ nodeId: z.number().int().positive() }),
+    z.object({ buildingId: idField }),
+    z.object({ nodeId: idField }),
   ]),
   address: z.string().trim().max(200).optional(),
   photos,
   reporter: z.object({
-    residentId: z.number().int().positive().optional(),
+    residentId: idField.optional(),
     anonymous: z.boolean().default(false),
     contactName: z.string().trim().max(50).optional(),
     contactPhone: z.string().trim().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').optional(),
   }).default({ anonymous: false }),
   urgent: z.boolean().optional(),
-  followsMatterId: z.number().int().positive().optional(),
+  followsMatterId: idField.optional(),
   clientId: z.uuid().optional().describe('idempotency key: a re-sent report with the same clientId by the same user answers 200 with the matter it made'),
 });
 
@@ -38,12 +39,14 @@ export const registerBody = z.object({
   complexity: z.enum(COMPLEXITIES).optional(),
   scope: z.enum(MATTER_SCOPES).optional(),
   level: z.enum(MATTER_LEVELS).optional(),
-  leadBoardId: z.number().int().positive().nullable().optional(),
+  leadBoardId: idField.nullable().optional(),
   urgent: z.boolean().optional(),
   note: note.optional(),
+  title: z.string().trim().min(2, 'write at least 2 characters').max(60, 'at most 60 characters').optional()
+    .describe('the title as the operator writes or confirms it (公开标题): the public page shows it (personal data masked); without one it shows the category'),
 });
 
-const target = z.object({ kind: z.enum(['post', 'department', 'board', 'node']), id: z.number().int().positive() });
+const target = z.object({ kind: z.enum(['post', 'department', 'board', 'node']), id: idField });
 export const dispatchBody = z.object({
   lead: target,
   assists: z.array(target).max(20).default([]),
@@ -52,24 +55,24 @@ export const dispatchBody = z.object({
 });
 export const reassignBody = dispatchBody;
 export const summonBody = z.object({ departments: z.array(target).min(1).max(20), note: note.optional() });
-export const escalateBody = z.object({ toNodeId: z.number().int().positive().optional().describe('another town or district; omitted = one level up'), reason });
+export const escalateBody = z.object({ toNodeId: idField.optional().describe('another town or district; omitted = one level up'), reason });
 export const reasonBody = z.object({ reason });
 export const noteBody = z.object({ note: note.min(1, 'write what was done'), photos });
 export const optionalNoteBody = z.object({ note: note.optional(), photos });
 export const verifyBody = z.object({ passed: z.boolean(), note: note.optional() });
 export const rateBody = z.object({ satisfaction: z.enum(SATISFACTIONS), comment: z.string().trim().max(500).optional() });
 export const visitBody = z.object({ outcome: z.string().trim().min(2).max(1000), satisfied: z.boolean().optional() });
-export const mergeBody = z.object({ intoMatterId: z.number().int().positive(), note: note.optional() });
+export const mergeBody = z.object({ intoMatterId: idField, note: note.optional() });
 export const suspendBody = z.object({ reason });
 export const extendBody = z.object({ reason, extendTo: z.iso.datetime({ offset: true }) });
 export const decideBody = z.object({ approve: z.boolean(), note: note.optional() });
-export const requestParams = z.object({ id: z.coerce.number().int().positive(), requestId: z.coerce.number().int().positive() });
+export const requestParams = z.object({ id: idParam, requestId: idParam });
 
 export const listQuery = z.object({
   status: z.string().max(200).optional().describe('comma-separated statuses'),
   source: sourceSchema.optional(),
-  categoryId: z.coerce.number().int().positive().optional(),
-  under: z.coerce.number().int().positive().optional(),
+  categoryId: idParam.optional(),
+  under: idParam.optional(),
   mine: z.enum(['assigned']).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   from: z.iso.date().optional(),
@@ -82,7 +85,7 @@ export const listQuery = z.object({
 
 const isoOrNull = z.string().nullable();
 export const matterSchema = z.object({
-  id: z.number(), code: z.string(), title: z.string(), description: z.string(), source: sourceSchema, channel: z.string(), status: z.string(),
+  id: z.number(), code: z.string(), publicCode: z.string().describe('the code of the public page /r/m/<publicCode>, to give to the resident'), title: z.string(), description: z.string(), source: sourceSchema, channel: z.string(), status: z.string(),
   stage: z.number().describe('0..5: 上报 立案 派遣 处置 反馈 结案'), categoryId: z.number().nullable(), gridId: z.number().nullable(), areaNodeId: z.number(), ownerNodeId: z.number(),
   lng: z.number().nullable(), lat: z.number().nullable(), buildingId: z.number().nullable(), address: z.string(), level: z.string(), complexity: z.string().nullable(), scope: z.string().nullable(),
   leadBoardId: z.number().nullable(), urgent: z.boolean(), dueAt: isoOrNull, overdue: z.boolean(), reportedAt: isoOrNull, registeredAt: isoOrNull, dispatchedAt: isoOrNull,
@@ -107,13 +110,15 @@ export const detailSchema = matterSchema.extend({
   requests: z.array(z.object({ id: z.number(), kind: z.string(), reason: z.string(), status: z.string(), extendTo: isoOrNull })),
 });
 export const listItemSchema = z.object({
-  id: z.number(), code: z.string(), title: z.string(), source: z.string(), status: z.string(), stage: z.number(), level: z.string(), urgent: z.boolean(),
+  id: z.number(), code: z.string(), publicCode: z.string(), title: z.string(), source: z.string(), status: z.string(), stage: z.number(), level: z.string(), urgent: z.boolean(),
   dueAt: isoOrNull, overdue: z.boolean(), reportedAt: isoOrNull, closedAt: isoOrNull, categoryId: z.number().nullable(), categoryName: z.string().nullable(),
   areaNodeId: z.number(), areaName: z.string().nullable(), ownerNodeId: z.number(), satisfaction: z.string().nullable(), possibleDuplicateOf: z.number().nullable(),
 });
 export const publicSchema = z.object({
-  code: z.string(), title: z.string(), category: z.string().nullable(), status: z.string(),
-  stages: z.array(z.object({ name: z.string(), reached: z.boolean(), at: isoOrNull })), result: z.string().nullable(), satisfaction: z.string().nullable(),
+  code: z.string().describe('the public code (never the internal one)'), title: z.string().describe('the title staff wrote, else the category, else 群众反映事项'),
+  category: z.string().nullable(), status: z.string(),
+  stages: z.array(z.object({ name: z.string(), reached: z.boolean(), at: isoOrNull })),
+  result: z.string().nullable().describe('the handler\'s result once verified, personal data masked'), satisfaction: z.string().nullable(),
 });
 
 const scoredCode = z.object({ code: z.string(), score: z.number() });

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { decodeCursor, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { normalizePublicCode, PUBLIC_TITLE_WRITERS } from '../../core/matters/public.ts';
 import { suggestTriage } from '../../core/triage/suggest.ts';
-import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
+import { holdsAny, nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
 import type { CategoryRow, DB, MatterRow } from '../../db/schema.ts';
 import { MATTER_STATUSES, type MatterLevel, type MatterScope, type MatterStatus } from '../../core/vocabulary.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -68,6 +69,8 @@ export class MattersService {
       contact_name: input.reporter.contactName ?? null, contact_phone_hash: contact?.hash ?? null, contact_phone_enc: contact?.enc ?? null, contact_phone_masked: contact?.masked ?? null,
       status: 'reported', level: (chosen?.default_level ?? suggestion.level) as MatterLevel, urgent: input.urgent ?? (chosen?.urgent || suggestion.urgent),
       reported_at: now, client_id: input.clientId ?? null,
+      // A title staff wrote may be shown in public; a resident's own words never are (the page shows the category).
+      title_public: input.title !== undefined && holdsAny(ctx.actor, PUBLIC_TITLE_WRITERS),
     }, beijingDay(now));
     if (reporter.userId || reporter.residentId) await repo.insertReporter(trx, { matter_id: m.id, resident_id: reporter.residentId, user_id: reporter.userId, from_matter_id: null });
     const duplicates = chosen && area.lng !== null && area.lat !== null
@@ -136,9 +139,10 @@ export class MattersService {
             category_id: category.id, complexity: body.complexity ?? suggestion.complexity, scope: body.scope ?? suggestion.scope, level,
             lead_board_id: board, urgent: body.urgent ?? (loaded.m.urgent || category.urgent), registered_at: nowOf(ctx),
             owner_node_id: owner.id, owner_path: owner.path,
+            ...(body.title ? { title: body.title, title_public: true } : {}),
           },
           note: body.note ?? null,
-          details: { category: category.code, level, owner: owner.id },
+          details: { category: category.code, level, owner: owner.id, ...(body.title ? { title: body.title } : {}) },
         };
       }));
   }
@@ -179,11 +183,15 @@ export class MattersService {
     return page(rows, q.limit, (last) => [q.order === 'due' ? (last.due_at?.toISOString() ?? 'infinity') : last.id, last.id]);
   }
 
-  /** The public view by code: the six stages and nothing personal. */
+  /**
+   * The public page by its public code (any case, with or without hyphens): the stages, the category and the
+   * masked outcome. The internal code answers 404 here like an unknown one, so counting codes finds nothing.
+   */
   async publicView(code: string) {
-    const m = await repo.getMatterByCode(this.deps.db, code);
-    if (!m) throw notFound(`Matter ${code}`);
-    const events = await repo.listEvents(this.deps.db, m.id);
+    const publicCode = normalizePublicCode(code);
+    const m = publicCode ? await repo.getMatterByPublicCode(this.deps.db, publicCode) : undefined;
+    if (!m) throw notFound('The matter');
+    const events = await repo.listPublicEvents(this.deps.db, m.id);
     const category = m.category_id ? await repo.categoryRef(this.deps.db, m.category_id) : undefined;
     return { m, events, categoryName: category?.name ?? null };
   }

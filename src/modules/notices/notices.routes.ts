@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { presentNotice } from './notices.presenter.ts';
 import type { NoticesService } from './notices.service.ts';
 
@@ -17,7 +18,7 @@ export function noticesRoutes(notices: NoticesService): FastifyPluginAsyncZod {
       return { items: items.map(presentNotice), unread };
     });
 
-    app.post('/api/notices/:id/read', { schema: { tags, summary: 'Mark one of my notices read', params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } },
+    app.post('/api/notices/:id/read', { schema: { tags, summary: 'Mark one of my notices read', params: z.object({ id: idParam }), response: { 204: z.null() } } },
       async (req, reply) => {
         await notices.markRead(req.ctx, req.params.id);
         return reply.code(204).send(null);

@@ -2,6 +2,8 @@
  * Group commit: gathers concurrent requests' rows for at most `maxWaitMs` or `maxRows`, writes them with
  * one call of `flush`, and settles each request with its own rows' results only after that call (its
  * transaction) finished. A request's rows are never split across flushes, so a 2xx means all committed.
+ * When a flush of several requests fails, each request is flushed again on its own (the failed transaction
+ * left nothing behind), so one request the database refuses fails alone and never takes its neighbours with it.
  */
 export class MicroBatcher<T, R> {
   private queue: { rows: T[]; resolve: (r: R[]) => void; reject: (e: unknown) => void }[] = [];
@@ -44,7 +46,17 @@ export class MicroBatcher<T, R> {
           at += b.rows.length;
         }
       } catch (err) {
-        for (const b of batch) b.reject(err);
+        if (batch.length === 1) {
+          batch[0]?.reject(err);
+          return;
+        }
+        for (const b of batch) {
+          try {
+            b.resolve(await this.flush(b.rows));
+          } catch (alone) {
+            b.reject(alone);
+          }
+        }
       }
     });
   }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import { findUnstorableText, unstorableMessage } from '../../core/input.ts';
 import type { Sensed } from '../../core/sensing/types.ts';
 import { checkWebhook } from '../../core/webhook.ts';
 import type { DB } from '../../db/schema.ts';
@@ -64,6 +65,12 @@ export class IntakeService {
 
   /** Resolves once every message is committed (or was already there); results follow the input order. */
   async take(messages: Incoming[]): Promise<Taken[]> {
+    // Refused before anything is stored: text no column can hold would fail the whole batch's transaction.
+    const bad = findUnstorableText(messages.map((m) => ({ ...m, sentAt: null })));
+    if (bad) {
+      const [index, ...field] = bad.path;
+      throw malformed(`Message ${Number(index) + 1}: ${field.join('.') || 'a field'} ${unstorableMessage[bad.problem]}.`, { index, field: field.join('.'), problem: bad.problem });
+    }
     const sensor = await this.sensors.get();
     const rows = messages.map((m) => toRow(m, sensor.sense(m.text)));
     return this.batcher.add(rows);

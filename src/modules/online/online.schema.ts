@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 import { URGENT_KINDS } from '../../core/vocabulary.ts';
 
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
-export const sourceParams = z.object({ sourceId: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });
+export const sourceParams = z.object({ sourceId: idParam });
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const bool = z.enum(['true', 'false']);
 
@@ -32,8 +33,8 @@ export const forwardBody = z.object({
 
 const state = z.enum(['new', 'held', 'to_matter', 'handled_in_group', 'dismissed']);
 export const listQuery = z.object({
-  gridId: z.coerce.number().int().positive().optional(),
-  groupId: z.coerce.number().int().positive().optional(),
+  gridId: idParam.optional(),
+  groupId: idParam.optional(),
   state: state.optional(),
   actionable: bool.optional(),
   urgent: bool.optional(),
@@ -43,22 +44,22 @@ export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const heldQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-export const statsQuery = z.object({ under: z.coerce.number().int().positive().optional(), from: isoDay.optional(), to: isoDay.optional() });
-export const coverageQuery = z.object({ under: z.coerce.number().int().positive().optional() });
+export const statsQuery = z.object({ under: idParam.optional(), from: isoDay.optional(), to: isoDay.optional() });
+export const coverageQuery = z.object({ under: idParam.optional() });
 
 export const toMatterBody = z.object({
   categoryCode: z.string().max(20).optional(),
   description: z.string().trim().min(2).max(2000).optional(),
-  location: z.union([z.object({ buildingId: z.number().int().positive() }), z.object({ nodeId: z.number().int().positive() })]).optional(),
+  location: z.union([z.object({ buildingId: idField }), z.object({ nodeId: idField })]).optional(),
 }).default({});
 export const handledBody = z.object({ note: z.string().trim().min(1).max(500) });
-export const bindBody = z.object({ externalGroupId: z.string().trim().min(1).max(128), groupId: z.number().int().positive() });
+export const bindBody = z.object({ externalGroupId: z.string().trim().min(1).max(128), groupId: idField });
 
 export const memberBody = z.object({
   externalUserId: z.string().trim().min(1).max(128),
   displayName: z.string().trim().min(1).max(50),
-  residentId: z.number().int().positive().optional(),
-  userId: z.number().int().positive().optional(),
+  residentId: idField.optional(),
+  userId: idField.optional(),
 }).refine((b) => !(b.residentId && b.userId), { message: 'link a member to a resident or to a staff account, not both' });
 
 export const sourceBody = z.object({

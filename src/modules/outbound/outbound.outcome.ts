@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { publicText, publicTitle } from '../../core/matters/public.ts';
 import type { DB, MatterRow } from '../../db/schema.ts';
 import { getCategoryName, latestHandling, resultPhotosOf, sourceGroups } from './deliveries.repository.ts';
 import { enqueueDeliveries } from './outbound.queue.ts';
@@ -16,10 +17,13 @@ export async function enqueueMatterOutcome(trx: Kysely<DB>, m: MatterRow, closeE
   // What was done: the latest handling step (a reopened matter was handled again) and its result photos.
   const handled = await latestHandling(trx, m.id);
   const photos = handled ? await resultPhotosOf(trx, handled.id) : [];
+  // A group is the public: the title and the note as the public page shows them, and the page by its public code.
+  const categoryName = category?.name ?? null;
   const facts: DeliveryFacts = {
     type: 'matter_outcome',
     matter: {
-      id: m.id, code: m.code, title: m.title, category: category?.name ?? null, note: handled?.note ?? null, status: m.status,
+      id: m.id, code: m.code, publicCode: m.public_code, title: publicTitle({ title: m.title, titlePublic: m.title_public }, categoryName),
+      category: categoryName, note: publicText(handled?.note ?? null), status: m.status,
       closedAt: (m.closed_at ?? at).toISOString(),
     },
     photos: photos.map((p) => p.file_hash),

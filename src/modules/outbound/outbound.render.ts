@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { beijingMinute } from '../../core/beijing.ts';
+import { publicText } from '../../core/matters/public.ts';
 
 /**
  * What a delivery says, stored as facts when it is created and rendered when it is sent, so links use the
  * public base URL in force then and a retry after an operator fixes the target sends the same message.
+ * A group is the public: the facts hold the public title and code, and the text is masked again when rendered.
  */
 export const outcomeFacts = z.object({
   type: z.literal('matter_outcome'),
   matter: z.object({
-    id: z.number(), code: z.string(), title: z.string(), category: z.string().nullable(), note: z.string().nullable(),
+    id: z.number(), code: z.string().describe('the internal code, for staff reading the delivery log'),
+    publicCode: z.string().optional().describe('the public page\'s code; absent only in facts stored by an older release'),
+    title: z.string().describe('the public title'), category: z.string().nullable(), note: z.string().nullable(),
     status: z.string(), closedAt: z.string(),
   }),
   /** Result photos (SHA-256 hashes), served publicly while the matter's outcome is public. */
@@ -28,7 +32,8 @@ export interface RenderedMessage {
   text: string;
   markdown: string;
   photos: string[];
-  matter: { code: string; status: string; closedAt: string } | null;
+  /** The matter by its public code (null in facts from before public codes). */
+  matter: { code: string | null; status: string; closedAt: string } | null;
 }
 
 export interface GroupAddress { groupId: number; externalGroupId: string; platform: string }
@@ -45,25 +50,29 @@ export function render(facts: DeliveryFacts, publicUrl: string): RenderedMessage
     return { text: `${head}\n${facts.body}`, markdown: `**${head}**\n${facts.body}`, photos: [], matter: null };
   }
   const m = facts.matter;
-  const subject = m.category ? `${m.category} · ${m.title}` : m.title;
+  const title = publicText(m.title) ?? '';
+  const subject = m.category && m.category !== title ? `${m.category} · ${title}` : title;
+  const note = publicText(m.note) ?? '已办结';
   const photos = facts.photos.map((h) => photoUrl(publicUrl, h));
-  const page = matterPageUrl(publicUrl, m.code);
+  // The page is linked by its public code only; facts from before public codes go without a link rather than one that 404s.
+  const code = m.publicCode ?? null;
+  const page = code ? matterPageUrl(publicUrl, code) : null;
   const closed = beijingMinute(m.closedAt);
   const text = [
     `【办结反馈】${subject}`,
-    `处理结果：${m.note ?? '已办结'}`,
+    `处理结果：${note}`,
     `办结时间：${closed}`,
     ...(photos.length ? [`现场照片：${photos.join(' ')}`] : []),
-    `办理详情（编号 ${m.code}）：${page}`,
+    ...(page ? [`办理详情（编号 ${code}）：${page}`] : []),
   ].join('\n');
   const markdown = [
     `**【办结反馈】**${subject}`,
-    `> 处理结果：${m.note ?? '已办结'}`,
+    `> 处理结果：${note}`,
     `> 办结时间：<font color="comment">${closed}</font>`,
     ...(photos.length ? [photos.map((u, i) => `[现场照片${photos.length > 1 ? i + 1 : ''}](${u})`).join('  ')] : []),
-    `[查看办理详情（编号 ${m.code}）](${page})`,
+    ...(page ? [`[查看办理详情（编号 ${code}）](${page})`] : []),
   ].join('\n');
-  return { text, markdown, photos, matter: { code: m.code, status: m.status, closedAt: m.closedAt } };
+  return { text, markdown, photos, matter: { code, status: m.status, closedAt: m.closedAt } };
 }
 
 /** Cuts a string to at most `max` UTF-8 bytes without splitting a character, marking the cut with '…'. */

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 import { TIME_OF_DAY } from './outbound.schedule.ts';
 
-const id = z.number().int().positive();
+const id = idField;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(1000);
 const secret = z.string().min(16, 'a signing secret needs at least 16 characters').max(200);
 
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
-export const targetParams = z.object({ id: z.coerce.number().int().positive(), targetId: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });
+export const targetParams = z.object({ id: idParam, targetId: idParam });
 
 export const createTargetBody = z.object({
   kind: z.enum(['wecom_robot', 'webhook']).describe('wecom_robot: the group robot webhook URL (its key is in the URL); webhook: any URL, signed with the secret'),
@@ -72,8 +73,8 @@ export const planSchema = z.object({
 });
 
 export const deliveryQuery = z.object({
-  groupId: z.coerce.number().int().positive().optional(),
-  matterId: z.coerce.number().int().positive().optional(),
+  groupId: idParam.optional(),
+  matterId: idParam.optional(),
   status: z.enum(['pending', 'sent', 'failed']).optional(),
   kind: z.enum(['matter_outcome', 'broadcast', 'alert']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -10,6 +10,7 @@ export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/login
 
 /** The static overview at /: links to the areas and the tree with its figures, from the public node API. */
 const overview = readFileSync(new URL('./overview.html', import.meta.url), 'utf8');
+const overviewScript = readFileSync(new URL('./overview.js', import.meta.url), 'utf8');
 
 /**
  * Serves the built pages from web/dist: hashed assets cached for a year, the app shell and the service worker
@@ -19,6 +20,7 @@ const overview = readFileSync(new URL('./overview.html', import.meta.url), 'utf8
 export function pagesRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(overview));
+    app.get('/overview.js', { schema: { hide: true } }, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(overviewScript));
 
     const index = join(dist, 'index.html');
     const built = existsSync(index);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { pageSchema } from '../../core/cursor.ts';
 import { presentResident, presentReveal, presentUser } from './people.presenter.ts';
 import * as s from './people.schema.ts';
@@ -57,7 +58,7 @@ export function peopleRoutes(people: PeopleService, users: UsersService): Fastif
     }, async (req, reply) => reply.code(201).send({ id: await users.addRole(req.ctx, req.params.id, req.body) }));
 
     app.delete('/api/users/:id/roles/:roleId', {
-      schema: { tags: ['people'], summary: 'End a role (kept in history)', params: s.idParams.extend({ roleId: z.coerce.number().int().positive() }), response: { 204: z.null() } },
+      schema: { tags: ['people'], summary: 'End a role (kept in history)', params: s.idParams.extend({ roleId: idParam }), response: { 204: z.null() } },
     }, async (req, reply) => {
       await users.endRole(req.ctx, req.params.id, req.params.roleId);
       return reply.code(204).send(null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 import { isValidIdNumber } from '../../core/idcard.ts';
 import { isMobile } from '../../core/pii.ts';
 import { roleSchema } from '../access/access.schema.ts';
@@ -9,7 +10,7 @@ const idNumber = z.string().trim().toUpperCase().max(18).refine(isValidIdNumber,
 const birthDate = z.iso.date('must be a date as YYYY-MM-DD');
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const cursor = z.string().max(200).optional();
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idParam });
 
 export const residentSchema = z.object({
   id: z.number(), gridId: z.number(), gridName: z.string(), householdId: z.number().nullable(), buildingId: z.number().nullable(), unitId: z.number().nullable(),
@@ -18,9 +19,9 @@ export const residentSchema = z.object({
 });
 
 export const residentQuery = z.object({
-  gridId: z.coerce.number().int().positive().optional(),
-  under: z.coerce.number().int().positive().optional(),
-  householdId: z.coerce.number().int().positive().optional(),
+  gridId: idParam.optional(),
+  under: idParam.optional(),
+  householdId: idParam.optional(),
   phone: phone.optional().describe('exact match on the full number'),
   idNumber: z.string().trim().max(18).optional().describe('exact match on the full ID number'),
   name: z.string().trim().max(50).optional(),
@@ -29,8 +30,8 @@ export const residentQuery = z.object({
 });
 
 export const createResidentBody = z.object({
-  gridId: z.number().int().positive(),
-  householdId: z.number().int().positive().nullable().default(null),
+  gridId: idField,
+  householdId: idField.nullable().default(null),
   name,
   gender: z.enum(['M', 'F']).nullable().default(null),
   birthDate: birthDate.nullable().default(null),
@@ -39,7 +40,7 @@ export const createResidentBody = z.object({
 });
 
 export const updateResidentBody = z.object({
-  householdId: z.number().int().positive().nullable().optional(),
+  householdId: idField.nullable().optional(),
   name: name.optional(),
   phone: phone.nullable().optional(),
   status: z.enum(['active', 'moved_out', 'deceased']).optional(),
@@ -53,12 +54,12 @@ export const revealResult = z.object({ id: z.number(), phone: z.string().nullabl
 
 export const roleBody = z.object({
   role: roleSchema,
-  nodeId: z.number().int().positive().optional(),
-  boardId: z.number().int().positive().optional(),
-  postId: z.number().int().positive().optional(),
-  departmentId: z.number().int().positive().optional(),
-  buildingId: z.number().int().positive().optional(),
-  unitId: z.number().int().positive().optional(),
+  nodeId: idField.optional(),
+  boardId: idField.optional(),
+  postId: idField.optional(),
+  departmentId: idField.optional(),
+  buildingId: idField.optional(),
+  unitId: idField.optional(),
   abSlot: z.enum(['A', 'B']).optional(),
   employment: z.enum(['full_time', 'part_time']).optional(),
 });
@@ -69,7 +70,7 @@ export const userSchema = z.object({
     departmentId: z.number().nullable(), buildingId: z.number().nullable(), unitId: z.number().nullable(), abSlot: z.enum(['A', 'B']).nullable(), employment: z.enum(['full_time', 'part_time']).nullable() })),
 });
 
-export const userQuery = z.object({ role: roleSchema.optional(), nodeId: z.coerce.number().int().positive().optional(), q: z.string().trim().max(50).optional(), limit, cursor });
+export const userQuery = z.object({ role: roleSchema.optional(), nodeId: idParam.optional(), q: z.string().trim().max(50).optional(), limit, cursor });
 
 export const createUserBody = z.object({
   username: z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,32}$/, '3–32 letters, digits, dot, dash or underscore'),

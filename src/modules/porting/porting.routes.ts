@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors.ts';
+import { readOneFile } from '../../http/multipart.ts';
 import { XLSX_MIME } from './people.workbook.ts';
 import { presentTreeExport } from './porting.presenter.ts';
 import * as s from './porting.schema.ts';
@@ -46,10 +47,7 @@ export function portingRoutes(porting: PortingService): FastifyPluginAsyncZod {
       },
     }, async (req) => porting.importPeople(req.ctx, async () => {
       // Read only after the service has checked the caller, so a refused request never buffers a file.
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload the .xlsx file as multipart/form-data.');
-      const file = await req.file();
-      if (!file) throw new AppError('VALIDATION_FAILED', 'The upload holds no file; attach one .xlsx workbook.');
-      return { filename: file.filename, mimetype: file.mimetype, data: await file.toBuffer() };
+      return readOneFile(req, { what: 'one .xlsx workbook' });
     }, { dryRun: req.query.dryRun === 'true' }));
 
     app.get('/api/admin/export/people.xlsx', {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { boundarySchema } from '../../core/geo/geojson.schema.ts';
 import { createNodeBody, levelSchema } from '../structure/structure.schema.ts';
 
@@ -6,7 +7,7 @@ import { createNodeBody, levelSchema } from '../structure/structure.schema.ts';
 export const importQuery = z.object({
   dryRun: z.enum(['true', 'false']).default('false').describe('check everything and report the counts, but write nothing'),
 });
-export const exportQuery = z.object({ nodeId: z.coerce.number().int().positive().describe('the node whose subtree is exported') });
+export const exportQuery = z.object({ nodeId: idParam.describe('the node whose subtree is exported') });
 
 const required = (what: string, example: string) => (iss: { input: unknown }) =>
   iss.input === undefined ? `${what} is required` : `${what} must be text such as ${example}`;

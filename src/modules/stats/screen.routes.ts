@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { presentOverview } from './screen.presenter.ts';
 import type { ScreenService } from './screen.service.ts';
 
@@ -33,7 +34,7 @@ export function screenRoutes(screen: ScreenService): FastifyPluginAsyncZod {
     app.get('/api/screen/overview', {
       schema: {
         tags: ['statistics'], summary: 'Big-screen figures of a node: today, open matters per grid, weekly trend, top categories, inspections, urgent and latest matters (centre over the node)',
-        querystring: z.object({ nodeId: z.coerce.number().int().positive() }), response: { 200: overviewSchema },
+        querystring: z.object({ nodeId: idParam }), response: { 200: overviewSchema },
       },
     }, async (req) => presentOverview(await screen.overview(req.ctx, req.query.nodeId)));
   };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { idParam } from '../../core/fields.ts';
 import { rangeProblem } from '../../core/stats/formulas.ts';
 import { MATTER_LEVELS, MATTER_SOURCES, MATTER_STATUSES } from '../../core/vocabulary.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 const range = {
-  nodeId: z.coerce.number().int().positive(),
+  nodeId: idParam,
   from: day.describe('first day, Beijing time, inclusive'),
   to: day.describe('last day, Beijing time, inclusive; at most 3 years after from'),
 };

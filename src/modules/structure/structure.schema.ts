@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 import { boundarySchema } from '../../core/geo/geojson.schema.ts';
 import { BOARD_KINDS, ESTATE_TYPES, GRID_KINDS, JOINT_DUTY_TYPES, NODE_LEVELS, PLATFORMS } from '../../core/vocabulary.ts';
 
@@ -10,8 +11,8 @@ export const jointDutyTypeSchema = z.enum(JOINT_DUTY_TYPES);
 export const platformSchema = z.enum(PLATFORMS);
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
-const optionalId = z.coerce.number().int().positive().optional();
+export const idParams = z.object({ id: idParam });
+const optionalId = idParam.optional();
 const limit = z.coerce.number().int().min(1).max(500).default(100);
 const cursor = z.string().max(200).optional();
 
@@ -54,7 +55,7 @@ export const nodeListQuery = z.object({
 });
 
 export const createNodeBody = z.object({
-  parentId: z.number().int().positive().nullable(),
+  parentId: idField.nullable(),
   level: levelSchema,
   code: z.string().regex(/^\d+$/, 'must be digits only').max(18),
   name,
@@ -74,7 +75,7 @@ export const updateNodeBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
-export const moveNodeBody = z.object({ parentId: z.number().int().positive() });
+export const moveNodeBody = z.object({ parentId: idField });
 export const retireNodeBody = z.object({ cascade: z.boolean().default(false) });
 export const locateQuery = z.object({
   lng: z.coerce.number().min(-180).max(180),
@@ -87,33 +88,33 @@ export const locateResult = z.object({ grid: nodeRef.nullable(), microgrid: node
 export const buildingSchema = z.object({ id: z.number(), gridId: z.number(), name: z.string(), address: z.string(), lng: z.number().nullable(), lat: z.number().nullable(), status: z.string(),
   units: z.array(z.object({ id: z.number(), name: z.string() })) });
 export const createBuildingBody = z.object({
-  gridId: z.number().int().positive(), name, address: z.string().trim().max(200).default(''),
+  gridId: idField, name, address: z.string().trim().max(200).default(''),
   lng: z.number().min(-180).max(180).nullable().default(null), lat: z.number().min(-90).max(90).nullable().default(null),
   units: z.array(name).max(50).default([]),
 });
 export const householdSchema = z.object({ id: z.number(), gridId: z.number(), buildingId: z.number().nullable(), unitId: z.number().nullable(), room: z.string(), population: z.number() });
 export const createHouseholdBody = z.object({
-  gridId: z.number().int().positive(), buildingId: z.number().int().positive().nullable().default(null), unitId: z.number().int().positive().nullable().default(null),
+  gridId: idField, buildingId: idField.nullable().default(null), unitId: idField.nullable().default(null),
   room: z.string().trim().max(20).default(''), population: z.number().int().min(0).max(50).default(0),
 });
-export const householdQuery = z.object({ gridId: z.coerce.number().int().positive(), buildingId: optionalId, limit, cursor });
-export const gridQuery = z.object({ gridId: z.coerce.number().int().positive() });
+export const householdQuery = z.object({ gridId: idParam, buildingId: optionalId, limit, cursor });
+export const gridQuery = z.object({ gridId: idParam });
 
 export const groupSchema = z.object({ id: z.number(), gridId: z.number(), gridName: z.string(), gridCode: z.string(), platform: platformSchema, externalId: z.string(), name: z.string(), status: z.string() });
-export const createGroupBody = z.object({ gridId: z.number().int().positive(), platform: platformSchema, externalId: z.string().trim().min(1).max(128), name });
-export const updateGroupBody = z.object({ gridId: z.number().int().positive().optional(), name: name.optional(), status: z.enum(['active', 'retired']).optional() })
+export const createGroupBody = z.object({ gridId: idField, platform: platformSchema, externalId: z.string().trim().min(1).max(128), name });
+export const updateGroupBody = z.object({ gridId: idField.optional(), name: name.optional(), status: z.enum(['active', 'retired']).optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export const groupQuery = z.object({ gridId: optionalId, limit, cursor });
 
 export const boardSchema = z.object({ id: z.number(), nodeId: z.number(), kind: boardKindSchema, name: z.string(), posts: z.array(z.object({ id: z.number(), name: z.string() })) });
-export const createBoardBody = z.object({ nodeId: z.number().int().positive(), kind: boardKindSchema, name });
+export const createBoardBody = z.object({ nodeId: idField, kind: boardKindSchema, name });
 export const createPostBody = z.object({ name });
 export const departmentSchema = z.object({ id: z.number(), nodeId: z.number(), name: z.string(), kind: z.enum(['joint_duty', 'department']), jointDutyType: jointDutyTypeSchema.nullable(), boardId: z.number().nullable(), status: z.string() });
 export const createDepartmentBody = z.object({
-  nodeId: z.number().int().positive(), name, kind: z.enum(['joint_duty', 'department']),
-  jointDutyType: jointDutyTypeSchema.nullable().default(null), boardId: z.number().int().positive().nullable().default(null),
+  nodeId: idField, name, kind: z.enum(['joint_duty', 'department']),
+  jointDutyType: jointDutyTypeSchema.nullable().default(null), boardId: idField.nullable().default(null),
 }).refine((b) => (b.kind === 'joint_duty') === (b.jointDutyType !== null), { message: 'a joint-duty post needs a jointDutyType, and only a joint-duty post may have one', path: ['jointDutyType'] });
-export const organisationQuery = z.object({ nodeId: z.coerce.number().int().positive() });
+export const organisationQuery = z.object({ nodeId: idParam });
 
 export const boundariesQuery = z.object({
   kind: z.enum(['town', 'community', 'grid']).default('grid'),

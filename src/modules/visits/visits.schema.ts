@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { idField, idParam } from '../../core/fields.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a photo hash returned by POST /api/files');
 
 export const createBody = z.object({
-  gridId: z.number().int().positive(),
-  householdIds: z.array(z.number().int().positive()).min(1, 'pick at least one household').max(100, 'at most 100 households per visit'),
+  gridId: idField,
+  householdIds: z.array(idField).min(1, 'pick at least one household').max(100, 'at most 100 households per visit'),
   note: z.string().trim().max(2000).default(''),
   photos: z.array(hash).max(9, 'at most 9 photos').default([]),
   at: z.iso.datetime({ offset: true }).optional().describe('when the visit happened (a draft sent later keeps its time); not in the future; default now'),
@@ -12,7 +13,7 @@ export const createBody = z.object({
 });
 
 export const listQuery = z.object({
-  gridId: z.coerce.number().int().positive(),
+  gridId: idParam,
   from: z.iso.date().optional().describe('first day (Beijing time), inclusive'),
   to: z.iso.date().optional().describe('last day (Beijing time), inclusive'),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -291,6 +291,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift an account's sign-in throttle: its account-wide lock and every address's back-off (administrators over the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/tokens/{id}": {
         parameters: {
             query?: never;
@@ -3432,6 +3470,7 @@ export interface paths {
                             items: {
                                 id: number;
                                 code: string;
+                                publicCode: string;
                                 title: string;
                                 source: string;
                                 status: string;
@@ -3526,6 +3565,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -3586,6 +3627,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -3673,6 +3716,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -3787,7 +3832,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public progress of a matter by its code: six stages, nothing personal */
+        /** Public progress of a matter by its public code (not the internal code): six stages, nothing personal */
         get: {
             parameters: {
                 query?: never;
@@ -3806,7 +3851,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the public code (never the internal one) */
                             code: string;
+                            /** @description the title staff wrote, else the category, else 群众反映事项 */
                             title: string;
                             category: string | null;
                             status: string;
@@ -3815,6 +3862,7 @@ export interface paths {
                                 reached: boolean;
                                 at: string | null;
                             }[];
+                            /** @description the handler's result once verified, personal data masked */
                             result: string | null;
                             satisfaction: string | null;
                         };
@@ -3920,6 +3968,8 @@ export interface paths {
                         leadBoardId?: number | null;
                         urgent?: boolean;
                         note?: string;
+                        /** @description the title as the operator writes or confirms it (公开标题): the public page shows it (personal data masked); without one it shows the category */
+                        title?: string;
                     };
                 };
             };
@@ -3933,6 +3983,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4028,6 +4080,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4139,6 +4193,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4250,6 +4306,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4350,6 +4408,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4443,6 +4503,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4538,6 +4600,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4635,6 +4699,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4732,6 +4798,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4829,6 +4897,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -4926,6 +4996,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5021,6 +5093,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5118,6 +5192,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5215,6 +5291,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5311,6 +5389,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5408,6 +5488,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5505,6 +5587,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5600,6 +5684,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5696,6 +5782,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5792,6 +5880,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */
@@ -5889,6 +5979,8 @@ export interface paths {
                         "application/json": {
                             id: number;
                             code: string;
+                            /** @description the code of the public page /r/m/<publicCode>, to give to the resident */
+                            publicCode: string;
                             title: string;
                             description: string;
                             /** @enum {string} */

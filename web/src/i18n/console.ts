@@ -27,9 +27,10 @@ export default {
       hint: '待研判事件：紧急和最新的在前。点一行打开研判，按 ↑↓ 选择、回车打开。',
       register: '立案', reject: '不予立案', open: '详情', drawerTitle: '研判 {code}', suggestion: '系统建议', reasons: '依据',
       category: '事件类别', complexity: '复杂程度', scope: '影响范围', level: '处置层级', leadBoard: '牵头板块', note: '研判意见',
-      rejectReason: '不予立案理由', registered: '已立案', rejected: '已不予立案', markUrgent: '标为紧急',
+      rejectReason: '不予立案理由', registered: '已立案', rejected: '已不予立案', markUrgent: '标为紧急', publicTitle: '公开标题', publicTitleHint: '写给群众看的标题，如“3栋楼道灯不亮”；不写则公开页只显示类别',
     },
     matter: {
+      publicCode: '查询码', publicCodeHint: '居民凭查询码在“我的事情”里看进度；内部编号不对外',
       description: '事件描述', photos: '照片', map: '位置', assignments: '承办单位', timeline: '全过程记录', requests: '待审批申请',
       role: '角色', lead: '牵头', assist: '协办', summoned: '吹哨报到', due: '期限', countdown: '剩余 {t}', overdueBy: '已超期 {t}', noDue: '未派遣',
       owner: '承办中心', reporter: '报告人', anonymous: '匿名', address: '地址', category: '类别', noPhotos: '没有照片', noAssignments: '尚未派遣',
@@ -97,9 +98,10 @@ export default {
       hint: 'Matters to triage, urgent and newest first. Click a row to triage it; ↑↓ to move, Enter to open.',
       register: 'Register', reject: 'Reject', open: 'Open', drawerTitle: 'Triage {code}', suggestion: 'Suggestion', reasons: 'Why',
       category: 'Category', complexity: 'Complexity', scope: 'Scope', level: 'Level', leadBoard: 'Lead board', note: 'Note',
-      rejectReason: 'Reason for rejecting', registered: 'Registered', rejected: 'Rejected', markUrgent: 'Urgent',
+      rejectReason: 'Reason for rejecting', registered: 'Registered', rejected: 'Rejected', markUrgent: 'Urgent', publicTitle: 'Public title', publicTitleHint: 'A title residents may see, e.g. "Stairwell light out in building 3"; empty shows the category only',
     },
     matter: {
+      publicCode: 'Tracking code', publicCodeHint: 'Residents follow progress with this code; the internal code stays internal',
       description: 'Description', photos: 'Photos', map: 'Location', assignments: 'Assignments', timeline: 'Timeline', requests: 'Requests to decide',
       role: 'Role', lead: 'Lead', assist: 'Assist', summoned: 'Summoned', due: 'Due', countdown: '{t} left', overdueBy: 'Overdue by {t}', noDue: 'Not dispatched',
       owner: 'Owner', reporter: 'Reporter', anonymous: 'Anonymous', address: 'Address', category: 'Category', noPhotos: 'No photos', noAssignments: 'Not dispatched yet',

@@ -8,6 +8,7 @@ export default {
     drafts: { waiting: '{n} 条草稿待发送', sending: '正在发送草稿…', saved: '已保存草稿，联网后自动发送', sentMatter: '草稿已发送：{code}', sentVisit: '走访草稿已发送', discard: '删除草稿', list: '待发送草稿', none: '没有待发送的草稿', error: '发送被拒：{e}', matter: '事件', visit: '走访' },
     inbox: { grid: '本网格', mine: '派给我', empty: '暂无待办事项', pulling: '下拉刷新', loosing: '松开刷新', noDue: '未定期限', days: '{d}天{h}小时', hours: '{h}小时{m}分', minutes: '{m}分钟', overdueBy: '已超期 {t}' },
     matter: {
+      publicCode: '查询码',
       description: '描述', category: '类别', address: '地点', due: '期限', photos: '照片', timeline: '处置过程', reportedAt: '上报时间', assignments: '承办',
       actions: { accept: '接单', return: '退回', progress: '进展', handle: '办结', assistDone: '协办完成' },
       note: '处置说明', reason: '退回理由', notePlaceholder: '写下做了什么', reasonPlaceholder: '为什么退回（至少 2 个字）', done: '已提交', noActions: '当前没有需要你处理的步骤', lead: '主办', assist: '协办',
@@ -32,6 +33,7 @@ export default {
     drafts: { waiting: '{n} draft(s) waiting', sending: 'Sending drafts…', saved: 'Saved as a draft; it is sent when the network returns', sentMatter: 'Draft sent: {code}', sentVisit: 'Visit draft sent', discard: 'Delete draft', list: 'Drafts waiting', none: 'No drafts waiting', error: 'Refused: {e}', matter: 'Matter', visit: 'Visit' },
     inbox: { grid: 'My grid', mine: 'Assigned to me', empty: 'Nothing to do', pulling: 'Pull to refresh', loosing: 'Release to refresh', noDue: 'No due time', days: '{d} d {h} h', hours: '{h} h {m} min', minutes: '{m} min', overdueBy: 'Overdue by {t}' },
     matter: {
+      publicCode: 'Tracking code',
       description: 'Description', category: 'Category', address: 'Place', due: 'Due', photos: 'Photos', timeline: 'Timeline', reportedAt: 'Reported', assignments: 'Handlers',
       actions: { accept: 'Accept', return: 'Return', progress: 'Progress', handle: 'Mark handled', assistDone: 'Assist done' },
       note: 'What was done', reason: 'Reason', notePlaceholder: 'Write what was done', reasonPlaceholder: 'Why return it (2 characters or more)', done: 'Submitted', noActions: 'Nothing for you to do here now', lead: 'Lead', assist: 'Assist',
