@@ -43,6 +43,10 @@ describe('group members and staff coverage (三定 · 进圈入群)', () => {
     expectError(await o.app.inject({ method: 'POST', url: `/api/online-groups/${o.groups.g11}/members`, headers: worker, payload: { externalUserId: 'x', displayName: 'x', residentId: 1, userId: 1 } }), 400, 'VALIDATION_FAILED');
     // A resident of another grid cannot be linked by this grid's worker.
     expectError(await o.app.inject({ method: 'POST', url: `/api/online-groups/${o.groups.g11}/members`, headers: worker, payload: { externalUserId: 'x', displayName: 'x', residentId: o.town.residents.r21 } }), 404, 'NOT_FOUND');
+    // Nor an account that works elsewhere (the other community's staff): member links must not look up names.
+    const link = (userId: number) => o.app.inject({ method: 'POST', url: `/api/online-groups/${o.groups.g11}/members`, headers: worker, payload: { externalUserId: `u-${userId}`, displayName: '群友', userId } });
+    // (The set-up above links the grid's worker, its chief and the town's police officer: accounts on its branch.)
+    expectError(await link(o.town.users.staff2), 404, 'NOT_FOUND');
   });
 
   it('computes coverage per group, grid, community and town as counted by hand', async () => {

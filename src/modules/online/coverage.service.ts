@@ -7,9 +7,9 @@ import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { mayReadResident } from '../people/people.policy.ts';
 import { type CoverageRow, coverageRows, groupWithGrid, listMembers, upsertMember } from './groups.repository.ts';
-import { getResidentPlace, getUser, listActiveNodesUnder } from './lookups.repository.ts';
+import { activeRolePathsOf, getResidentPlace, getUser, listActiveNodesUnder } from './lookups.repository.ts';
 import type { memberBody } from './online.schema.ts';
-import { assertMayEditMembers, mayReadGrid } from './online.policy.ts';
+import { assertMayEditMembers, mayLinkAccount, mayReadGrid } from './online.policy.ts';
 import { figuresNode } from './subtree.service.ts';
 
 /** A group's coverage row with its departments in id order and whether it is covered (三定 · 进圈入群). */
@@ -46,7 +46,10 @@ export class CoverageService {
         const r = await getResidentPlace(trx, body.residentId);
         if (!r || !mayReadResident(ctx.actor, { gridPath: r.path, buildingId: r.building_id, unitId: r.unit_id })) throw notFound(`Resident ${body.residentId}`);
       }
-      if (body.userId && !(await getUser(trx, body.userId))) throw notFound(`User ${body.userId}`);
+      if (body.userId) {
+        const paths = (await getUser(trx, body.userId)) ? (await activeRolePathsOf(trx, body.userId)).map((r) => r.path) : [];
+        if (!mayLinkAccount(group.path, paths)) throw notFound(`User ${body.userId}`);
+      }
       const row = await upsertMember(trx, {
         group_id: group.id, external_user_id: body.externalUserId, display_name: body.displayName, resident_id: body.residentId ?? null, user_id: body.userId ?? null,
       });

@@ -23,3 +23,7 @@ export const getResidentPlace = (db: Kysely<DB>, id: number) =>
     .select(['r.id', 'n.path', 'h.building_id', 'h.unit_id']).where('r.id', '=', id).executeTakeFirst();
 
 export const getUser = (db: Kysely<DB>, id: number) => db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+
+/** The tree paths of a user's active roles (a department's or a post's role sits on its node). */
+export const activeRolePathsOf = (db: Kysely<DB>, userId: number) =>
+  db.selectFrom('role_assignments as r').innerJoin('nodes as n', 'n.id', 'r.node_id').select('n.path').where('r.user_id', '=', userId).where('r.ended_at', 'is', null).execute();

@@ -20,6 +20,14 @@ export const mayReadMessage = (actor: Actor | null, gridPath: string | null) => 
 
 export const isAdmin = (actor: Actor | null) => holdsAny(actor, ADMIN);
 
+/**
+ * An account may be named as a member of a grid's group when it works on that branch of the tree: a role at the
+ * grid or below it (its worker, a resident, a micro-grid head) or above it (the community, the town's departments).
+ * Any other account is answered as unknown, so member links cannot be used to look up names across the tree.
+ */
+export const mayLinkAccount = (groupPath: string, rolePaths: readonly string[]) =>
+  rolePaths.some((p) => groupPath.startsWith(p) || p.startsWith(groupPath));
+
 /** A figures page is about a node inside one of the actor's message scopes. */
 export function assertWithinScope(prefixes: string[], path: string): void {
   if (!prefixes.some((p) => path.startsWith(p))) throw forbidden('That part of the tree is outside your scope.');

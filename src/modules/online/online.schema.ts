@@ -4,7 +4,7 @@ import { URGENT_KINDS } from '../../core/vocabulary.ts';
 
 export const idParams = z.object({ id: idParam });
 export const sourceParams = z.object({ sourceId: idParam });
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const isoDay = z.iso.date({ message: 'must be a calendar date as YYYY-MM-DD' });
 const bool = z.enum(['true', 'false']);
 
 /** One message in a webhook body. `id` is the sender system's message id: the same id again is a replay. */

@@ -3,7 +3,7 @@ import { idParam } from '../../core/fields.ts';
 import { rangeProblem } from '../../core/stats/formulas.ts';
 import { MATTER_LEVELS, MATTER_SOURCES, MATTER_STATUSES } from '../../core/vocabulary.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const day = z.iso.date({ message: 'must be a calendar date as YYYY-MM-DD' });
 const range = {
   nodeId: idParam,
   from: day.describe('first day, Beijing time, inclusive'),

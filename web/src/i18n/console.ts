@@ -27,7 +27,7 @@ export default {
       hint: '待研判事件：紧急和最新的在前。点一行打开研判，按 ↑↓ 选择、回车打开。',
       register: '立案', reject: '不予立案', open: '详情', drawerTitle: '研判 {code}', suggestion: '系统建议', reasons: '依据',
       category: '事件类别', complexity: '复杂程度', scope: '影响范围', level: '处置层级', leadBoard: '牵头板块', note: '研判意见',
-      rejectReason: '不予立案理由', registered: '已立案', rejected: '已不予立案', markUrgent: '标为紧急', publicTitle: '公开标题', publicTitleHint: '写给群众看的标题，如“3栋楼道灯不亮”；不写则公开页只显示类别',
+      rejectReason: '不予立案理由', registered: '已立案', rejected: '已不予立案', markUrgent: '标为紧急', publicTitle: '公开标题', publicTitleHint: '如“3栋楼道灯不亮”；不写则公开页只显示类别',
     },
     matter: {
       publicCode: '查询码', publicCodeHint: '居民凭查询码在“我的事情”里看进度；内部编号不对外',
