@@ -107,6 +107,9 @@ describe('web protections', () => {
     expectError(foreignLogin, 403, 'CROSS_SITE_REQUEST');
     expect((await send({ ...cookie, origin: 'http://grid.example.gov.cn', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(201);
     expect((await send({ ...cookie })).statusCode).toBe(201);
+    // Behind a proxy that rewrites Host, the configured public URL's origin is this site too.
+    const viaProxy = await t.app.inject({ method: 'POST', url: '/api/matters', headers: { ...cookie, host: '127.0.0.1:8080', origin: t.deps.config.publicUrl }, payload: report });
+    expect(viaProxy.statusCode).toBe(201);
     const token = (await t.app.inject({ method: 'POST', url: '/api/auth/tokens', headers: cookie, payload: { name: 'integration' } })).json().token;
     expect((await send({ authorization: `Bearer ${token}`, origin: 'https://partner.example' })).statusCode).toBe(201);
   });
