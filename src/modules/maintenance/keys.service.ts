@@ -88,32 +88,29 @@ export async function rotatePiiKey(db: Kysely<DB>, oldKey: Buffer, newKey: Buffe
   return db.transaction().execute(async (trx) => {
     await repo.lockSealedTables(trx);
     const report: RotationReport = { from, to, users: 0, residents: 0, matters: 0, numbers: 0, phoneCodesDeleted: 0 };
-    for (let after = 0; ; ) {
-      const page = await repo.usersPage(trx, after, PAGE);
-      if (page.length === 0) break;
-      await repo.updateUserSeals(trx, page.map((r) => ({ id: r.id, phone: reseal('users', r.id, 'phone', r.phone) })));
-      report.users += page.length;
-      after = page[page.length - 1]?.id ?? after;
-    }
-    for (let after = 0; ; ) {
-      const page = await repo.residentsPage(trx, after, PAGE);
-      if (page.length === 0) break;
-      await repo.updateResidentSeals(trx, page.map((r) => ({ id: r.id, phone: reseal('residents', r.id, 'phone', r.phone), idNumber: reseal('residents', r.id, 'id_number', r.idNumber) })));
-      report.residents += page.length;
-      after = page[page.length - 1]?.id ?? after;
-    }
-    for (let after = 0; ; ) {
-      const page = await repo.mattersPage(trx, after, PAGE);
-      if (page.length === 0) break;
-      await repo.updateMatterSeals(trx, page.map((r) => ({ id: r.id, contactPhone: reseal('matters', r.id, 'phone', r.contactPhone) })));
-      report.matters += page.length;
-      after = page[page.length - 1]?.id ?? after;
-    }
+    report.users = await eachPage((after) => repo.usersPage(trx, after, PAGE),
+      (page) => repo.updateUserSeals(trx, page.map((r) => ({ id: r.id, phone: reseal('users', r.id, 'phone', r.phone) }))));
+    report.residents = await eachPage((after) => repo.residentsPage(trx, after, PAGE),
+      (page) => repo.updateResidentSeals(trx, page.map((r) => ({ id: r.id, phone: reseal('residents', r.id, 'phone', r.phone), idNumber: reseal('residents', r.id, 'id_number', r.idNumber) }))));
+    report.matters = await eachPage((after) => repo.mattersPage(trx, after, PAGE),
+      (page) => repo.updateMatterSeals(trx, page.map((r) => ({ id: r.id, contactPhone: reseal('matters', r.id, 'phone', r.contactPhone) }))));
     report.numbers = reseal.count();
     report.phoneCodesDeleted = await repo.deleteAllPhoneCodes(trx);
     await appendAudit(trx, systemContext('cli'), { action: 'pii.rotate_key', subjectType: 'pii_key', subjectId: to, details: { ...report } });
     return report;
   });
+}
+
+/** Reads a table in id order a page at a time (keyset), hands each page to `write`; the number of rows read. */
+async function eachPage<T extends { id: number }>(read: (afterId: number) => Promise<T[]>, write: (page: T[]) => Promise<void>): Promise<number> {
+  let rows = 0;
+  for (let after = 0; ; ) {
+    const page = await read(after);
+    if (page.length === 0) return rows;
+    await write(page);
+    rows += page.length;
+    after = page[page.length - 1]?.id ?? after;
+  }
 }
 
 /** Opens with the old vault and seals with the new one; counts what it sealed; refuses what cannot be carried over. */
