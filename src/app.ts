@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { validatorCompiler } from './http/input.ts';
 import { installSecurity } from './http/security.ts';
+import { RequestLog } from './http/request-log.ts';
 import { installMetrics } from './http/metrics.ts';
 import { accessModule } from './modules/access/access.module.ts';
 import { auditModule } from './modules/audit/audit.module.ts';
@@ -28,7 +29,8 @@ import { visitsModule } from './modules/visits/visits.module.ts';
 import { onlineModule } from './modules/online/online.module.ts';
 
 export interface BuildAppOptions {
-  logger?: boolean | { level: string };
+  /** Off when absent; a level, and a stream for the lines (stdout when absent). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
 }
 
 /** A hop count (Fastify takes it, its types do not) becomes the function it stands for. */
@@ -43,6 +45,7 @@ const docsPolicy = (header: string) =>
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new RequestLog(deps.config.slowRequestMs),
     bodyLimit: 8 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     trustProxy: trustProxyOption(deps.config.trustProxy),

@@ -19,6 +19,8 @@ export interface Config {
   /** Secure flag on session cookies; on behind HTTPS in production. */
   secureCookies: boolean;
   logLevel: string;
+  /** A request slower than this is logged at info (DUALGRID_SLOW_REQUEST_MS, default 1000); every request is at debug. */
+  slowRequestMs: number;
   /** Where one-time phone codes go: a signed webhook to the town's SMS gateway, or 'demo' (the code comes back in the response). */
   smsMode: 'webhook' | 'demo';
   /** The SMS gateway webhook (DUALGRID_SMS_WEBHOOK_URL) and its HMAC secret; both set, or neither. */
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlHours: Number(env.DUALGRID_SESSION_TTL_HOURS ?? 12),
     secureCookies: parseBool(env.DUALGRID_SECURE_COOKIES, false),
     logLevel: env.LOG_LEVEL ?? 'info',
+    slowRequestMs: Number(env.DUALGRID_SLOW_REQUEST_MS ?? 1000),
     ...loadSms(env),
     publicUrl: (env.DUALGRID_PUBLIC_URL || 'http://localhost:8080').replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(env.DUALGRID_TRUST_PROXY),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './migrations/2026_11_21_0001_foundation.ts';
 import * as files from './migrations/2026_11_21_0002_files.ts';
 import * as matters from './migrations/2026_11_21_0003_matters.ts';

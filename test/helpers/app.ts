@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { type BuildAppOptions, buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { PiiVault } from '../../src/core/pii.ts';
 import type { AppDeps } from '../../src/deps.ts';
@@ -26,6 +26,8 @@ export interface TestAppOptions {
   filesDir?: string;
   /** Environment read into the app's configuration over the tests' own, e.g. DUALGRID_SMS_WEBHOOK_URL. */
   env?: Record<string, string>;
+  /** The app's logger (off when absent), e.g. a level and a stream a test reads the lines from. */
+  logger?: BuildAppOptions['logger'];
 }
 
 /** A real app over a real database (PGlite or PostgreSQL), driven with app.inject. */
@@ -35,7 +37,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const filesDir = options.filesDir ?? (await mkdtemp(join(tmpdir(), 'dualgrid-files-')));
   const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1', ...options.env }), databaseUrl: database.url, filesDir };
   const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey), listen: database.listen };
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { logger: options.logger });
   await app.ready();
   return {
     app, deps, database,

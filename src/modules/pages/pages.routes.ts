@@ -30,7 +30,7 @@ export function pagesRoutes(dist: string = WEB_DIST): FastifyPluginAsync {
         wildcard: false,
         index: false,
         setHeaders: (res, path) => {
-          res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+          res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
         },
       });
     }
