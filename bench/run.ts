@@ -10,6 +10,7 @@ import { withDatabase } from '../test/helpers/engine.ts';
 import { type BenchEngine, type EngineArgs, engineMessageSchema, type EngineResult } from './protocol.ts';
 import { renderTable } from './table.ts';
 import { runIntakeBenches } from './intake.ts';
+import { type FirstStartResult, renderFirstStart, runFirstStartBench } from './firststart.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -17,11 +18,12 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '10' },
     history: { type: 'string', default: '1000000' },
+    'idle-seconds': { type: 'string', default: '60' },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('usage: npm run bench -- [--engine pglite|postgres] [--seconds 10] [--history 1000000] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
+  console.log('usage: npm run bench -- [--engine pglite|postgres] [--seconds 10] [--history 1000000] [--idle-seconds 60] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
   process.exit(0);
 }
 if (opts.engine !== undefined && opts.engine !== 'pglite' && opts.engine !== 'postgres') {
@@ -37,6 +39,11 @@ if (!(httpSeconds > 0 && httpSeconds <= 60)) {
 const historyMatters = Number(opts.history);
 if (!(Number.isInteger(historyMatters) && historyMatters > 0)) {
   console.error('--history must be a positive whole number of matters');
+  process.exit(2);
+}
+const idleSeconds = Number(opts['idle-seconds']);
+if (!(idleSeconds >= 0 && idleSeconds <= 600)) {
+  console.error('--idle-seconds must be a number in [0, 600]');
   process.exit(2);
 }
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -125,9 +132,20 @@ console.log(`\n${machine.date} · ${machine.cpus} cores · ${machine.cpuModel} �
 if (results.length > 0) console.log(renderTable(results));
 for (const line of skipped) console.log(line);
 await runIntakeBenches(engines, serverUrl, httpSeconds);
+// The embedded default's first start (cluster, town, year) and its idle memory, in a process of its own.
+let firstStart: FirstStartResult | null = null;
+if (engines.includes('pglite')) {
+  try {
+    firstStart = await runFirstStartBench(idleSeconds);
+    console.log(`\n${renderFirstStart(firstStart)}`);
+  } catch (err) {
+    failed = true;
+    console.error(`[first start] failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 if (opts.json) {
   const file = fileURLToPath(new URL('./results.json', import.meta.url));
-  writeFileSync(file, `${JSON.stringify({ machine: { ...machine, postgres: postgresVersion }, results, skipped }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine: { ...machine, postgres: postgresVersion }, results, firstStart, skipped }, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }
 process.exitCode = failed ? 1 : 0;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { type MapTiles, parseMapTiles } from './core/geo/tiles.ts';
 
 export interface Config {
   port: number;
@@ -15,6 +16,8 @@ export interface Config {
   piiKey: Buffer;
   /** Load the demo town on the first start of an empty database. */
   demoOnEmpty: boolean;
+  /** The demo's stream of group messages (DUALGRID_DEMO_CHATTER, default on): off, its job posts nothing and stops. */
+  demoChatter: boolean;
   sessionTtlHours: number;
   /** Secure flag on session cookies; on behind HTTPS in production. */
   secureCookies: boolean;
@@ -38,6 +41,8 @@ export interface Config {
   metricsToken: string | null;
   /** Client addresses that may read /metrics without a token (DUALGRID_METRICS_ALLOW, comma list; default loopback). */
   metricsAllow: string[];
+  /** The maps' tile server (DUALGRID_MAP_TILES_URL, _CRS, _ATTRIBUTION, _SUBDOMAINS, _MAX_ZOOM); null: the maps draw their own layers (docs/maps.md). */
+  mapTiles: MapTiles | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     filesDir: resolve(env.DUALGRID_FILES_DIR ?? join(dataDir, 'files')),
     piiKey: loadPiiKey(env, dataDir, databaseUrl === null),
     demoOnEmpty: !parseBool(env.DUALGRID_NO_DEMO, false),
+    demoChatter: parseBool(env.DUALGRID_DEMO_CHATTER, true),
     sessionTtlHours: Number(env.DUALGRID_SESSION_TTL_HOURS ?? 12),
     secureCookies: parseBool(env.DUALGRID_SECURE_COOKIES, false),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -105,5 +111,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env.DUALGRID_TRUST_PROXY),
     metricsToken: env.DUALGRID_METRICS_TOKEN || null,
     metricsAllow: (env.DUALGRID_METRICS_ALLOW ?? '127.0.0.1,::1,::ffff:127.0.0.1').split(',').map((s) => s.trim()).filter(Boolean),
+    mapTiles: parseMapTiles(env),
   };
 }

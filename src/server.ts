@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { seedReferenceData } from './db/seed.ts';
 import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
+import { DEMO_CHATTER_JOB, resumeDemoChatter } from './modules/demo/demo.chatter.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
 import { ensureWebBuilt } from './build/pages.build.ts';
@@ -47,18 +48,29 @@ export async function serve(config: Config): Promise<Running> {
     const figures = await loadDemoTown(deps);
     app.log.info({ ...figures, ms: Date.now() - started }, 'loaded the demo town into the empty database');
   }
+  // A demo stream switched off at an earlier start goes on when it is on again.
+  await resumeDemoChatter(deps);
   await app.listen({ port: config.port, host: config.host });
   const jobs = createJobRunner(deps, { log: (msg, err) => app.log.error({ err }, msg) });
-  // The demo year takes minutes on PGlite, so it replays after listen while the town is already usable.
-  // The live job runner starts only after it, so it never fires the replay's deadlines ahead of the replay.
+  // The demo's group messages flow at once, beside the replay below; every other job waits for the replay to end.
+  const chatter = demo ? createJobRunner(deps, { kinds: [DEMO_CHATTER_JOB], log: (msg, err) => app.log.error({ err }, msg) }) : null;
+  chatter?.start();
+  // The demo year (seconds, written in bulk) loads after listen while the town is already usable.
+  // The live job runner starts only after it, so it never fires the year's deadlines ahead of the year.
   const stopYear = new AbortController();
-  const year = demo ? replayDemoYear(deps, app, stopYear.signal).then(() => { if (!stopYear.signal.aborted) jobs.start(); }) : null;
+  // Then the live runner takes over every kind, the stream's too, and the stream's own runner steps aside.
+  const year = demo ? replayDemoYear(deps, app, stopYear.signal).then(async () => {
+    if (stopYear.signal.aborted) return;
+    jobs.start();
+    await chatter?.stop();
+  }) : null;
   if (!year) jobs.start();
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
       stopYear.abort();
       await year;
+      await chatter?.stop();
       await jobs.stop();
       await app.close();
       await database.close();
@@ -70,7 +82,7 @@ export async function serve(config: Config): Promise<Running> {
 
 /** The demo year in the background, logged when it starts and ends; a failure leaves the town as it is. */
 async function replayDemoYear(deps: AppDeps, app: FastifyInstance, signal: AbortSignal): Promise<void> {
-  app.log.info('loading the demo year (about 2,500 matters) in the background; the town is usable meanwhile');
+  app.log.info('loading the demo year (about 2,500 matters, well under a minute) in the background; the town is usable meanwhile');
   try {
     const { matters, steps, jobsRun, satisfactionRate, refused, seconds } = await loadDemoYear(deps, { signal, log: (message) => app.log.debug(message) });
     app.log.info({ matters, steps, jobsRun, satisfactionRate, refused, seconds }, signal.aborted ? 'stopped the demo year at shutdown' : 'loaded the demo year');

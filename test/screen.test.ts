@@ -11,6 +11,7 @@ import { GridLocatorCache } from '../src/modules/structure/locator.cache.ts';
 import { StructureService } from '../src/modules/structure/structure.service.ts';
 import { expectError } from './helpers/app.ts';
 import { useTestTown } from './helpers/town.ts';
+import { postWebhook, useOnlineTown, webhookMessage } from './online/fixture.ts';
 
 /**
  * The big screen's figures against a hand-computed fixture. Matters go through the real services at
@@ -151,5 +152,88 @@ describe('the big screen overview', () => {
     expectError(await t.app.inject({ method: 'GET', url, headers: await t.login('t_police') }), 403, 'FORBIDDEN');
     expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=999999', headers: await t.login('t_centre') }), 404, 'NOT_FOUND');
     expectError(await t.app.inject({ method: 'GET', url: '/api/screen/overview?nodeId=abc', headers: await t.login('t_centre') }), 400, 'VALIDATION_FAILED');
+  });
+});
+
+/**
+ * The online grid on the screen: group messages come in through the signed webhook (the real intake path)
+ * into the test town's groups (花园2网格 in 花园社区, 建新1网格 in 建新社区) and are counted for today and listed,
+ * redacted. A: actionable, with a name after 我是 and a mobile; B: urgent (fire) in 建新1网格; C: chatter;
+ * D: actionable, handled in the group; E: actionable, turned into a matter; F: actionable, received yesterday.
+ * Today under the town: messages 5 (A–E), actionable 4 (A, B, D, E), urgent 1, handled in group 1, to matter 1.
+ */
+describe('the big screen\'s online grid', () => {
+  const o = useOnlineTown();
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    const post = async (key: string, groupId: string, text: string, senderName = '李阿姨') => {
+      const res = await postWebhook(o, webhookMessage({ groupId, text, senderName }));
+      expect(res.statusCode, res.body).toBe(201);
+      ids[key] = res.json().id;
+      return res.json();
+    };
+    const a = await post('A', 'chat-g12', '3号楼的路灯坏了好几天了，晚上黑黢黢的，我是张秀英，电话13812345678，麻烦来看一下', '张秀英');
+    const b = await post('B', 'chat-g21', '建新路2号楼着火了，好大的烟，快来人！');
+    const c = await post('C', 'chat-g12', '大家早上好');
+    const d = await post('D', 'chat-g12', '花园路的下水道堵了，污水都冒出来了，麻烦处理一下');
+    const e = await post('E', 'chat-g12', '小区门口的垃圾好几天没人收了，臭得很，麻烦处理一下');
+    const f = await post('F', 'chat-g12', '2栋电梯又坏了，老年人上下楼莫得办法，麻烦处理一下');
+    // The sensing outcomes the figures rest on.
+    const sensed = await o.deps.db.selectFrom('group_messages').select(['id', 'actionable', 'urgency']).where('id', 'in', [a, b, c, d, e, f].map((m) => m.id)).orderBy('id').execute();
+    expect(sensed.map((m) => [m.actionable, m.urgency === 'urgent'])).toEqual([[true, false], [true, true], [false, false], [true, false], [true, false], [true, false]]);
+    await o.deps.db.updateTable('group_messages').set({ received_at: new Date(Date.now() - 86_400_000 * 2) }).where('id', '=', ids.F as number).execute();
+    const centre = await o.login('t_centre');
+    const handled = await o.app.inject({ method: 'POST', url: `/api/group-messages/${ids.D}/handled-in-group`, headers: centre, payload: { note: '已在群里回复' } });
+    expect(handled.statusCode, handled.body).toBe(200);
+    const toMatter = await o.app.inject({ method: 'POST', url: `/api/group-messages/${ids.E}/to-matter`, headers: centre, payload: {} });
+    expect(toMatter.statusCode, toMatter.body).toBe(201);
+  });
+
+  it('counts today\'s messages of the town and lists the latest actionable or urgent ones, redacted', async () => {
+    const res = await o.app.inject({ method: 'GET', url: `/api/screen/messages?nodeId=${o.town.town.id}`, headers: await o.login('t_centre') });
+    expect(res.statusCode).toBe(200);
+    const m = res.json();
+    expect(m.figures).toEqual({ messages: 5, actionable: 4, urgent: 1, handledInGroup: 1, toMatter: 1 });
+    expect(m.latest.map((x: { id: number }) => x.id)).toEqual([ids.F, ids.E, ids.D, ids.B, ids.A]);
+    const byId = new Map(m.latest.map((x: { id: number }) => [x.id, x]));
+    expect(byId.get(ids.B)).toMatchObject({ gridName: '建新1网格', urgent: true, urgentKind: 'fire', state: 'new' });
+    expect(byId.get(ids.D)).toMatchObject({ state: 'handled_in_group', urgent: false });
+    expect(byId.get(ids.E)).toMatchObject({ state: 'to_matter' });
+    const a = byId.get(ids.A) as Record<string, unknown>;
+    expect(a).toMatchObject({ gridName: '花园2网格', urgent: false });
+    expect(a.excerpt).toMatch(/^3号楼的路灯坏了好几天了/);
+    expect(a.excerpt).toContain('我是***');
+    expect(a.excerpt).not.toContain('张秀英');
+    expect(a.excerpt).not.toContain('1381234');
+    expect([...String(a.excerpt)].length).toBeLessThanOrEqual(41);
+    // Neither the full text nor the sender goes to the screen.
+    expect(res.body).not.toContain('张秀英');
+    expect(res.body).not.toContain('李阿姨');
+    expect(res.body).not.toContain('麻烦来看一下');
+    expect(Object.keys(a).sort()).toEqual(['at', 'categoryCode', 'categoryName', 'excerpt', 'gridName', 'id', 'state', 'urgent', 'urgentKind']);
+  });
+
+  it('gives the same online part inside the overview', async () => {
+    const centre = await o.login('t_centre');
+    const overview = await o.app.inject({ method: 'GET', url: `/api/screen/overview?nodeId=${o.town.town.id}`, headers: centre });
+    const alone = await o.app.inject({ method: 'GET', url: `/api/screen/messages?nodeId=${o.town.town.id}`, headers: centre });
+    expect(overview.statusCode).toBe(200);
+    expect(overview.json().online).toEqual(alone.json());
+  });
+
+  it('scopes to the node: a community sees its own grids\' messages only, and only the centre opens it', async () => {
+    const c1 = await o.app.inject({ method: 'GET', url: `/api/screen/messages?nodeId=${o.town.c1.id}`, headers: o.admin });
+    expect(c1.statusCode).toBe(200);
+    expect(c1.json().figures).toEqual({ messages: 4, actionable: 3, urgent: 0, handledInGroup: 1, toMatter: 1 });
+    expect(c1.json().latest.map((x: { id: number }) => x.id)).toEqual([ids.F, ids.E, ids.D, ids.A]);
+    const c2 = await o.app.inject({ method: 'GET', url: `/api/screen/messages?nodeId=${o.town.c2.id}`, headers: o.admin });
+    expect(c2.json().figures).toMatchObject({ messages: 1, urgent: 1 });
+    expect(c2.json().latest.map((x: { id: number }) => x.id)).toEqual([ids.B]);
+    const url = `/api/screen/messages?nodeId=${o.town.town.id}`;
+    expectError(await o.app.inject({ method: 'GET', url }), 401, 'UNAUTHENTICATED');
+    expectError(await o.app.inject({ method: 'GET', url, headers: await o.login('t_worker11') }), 403, 'FORBIDDEN');
+    expectError(await o.app.inject({ method: 'GET', url: `/api/screen/messages?nodeId=${o.town.c2.id}`, headers: await o.login('t_staff2') }), 403, 'FORBIDDEN');
+    expectError(await o.app.inject({ method: 'GET', url: '/api/screen/messages?nodeId=x', headers: o.admin }), 400, 'VALIDATION_FAILED');
   });
 });

@@ -32,6 +32,15 @@ export function cursorText(cursor: string | undefined): string | undefined {
   return String(key);
 }
 
+/** The (time, id) key of a list ordered by a timestamp then id, as `page(rows, limit, (r) => [r.at.toISOString(), r.id])` wrote it. */
+export function cursorTimeId(cursor: string | undefined): { at: Date; id: number } | undefined {
+  if (!cursor) return undefined;
+  const [at, id] = decodeCursor(cursor);
+  const when = typeof at === 'string' ? new Date(at) : null;
+  if (!when || Number.isNaN(when.getTime()) || typeof id !== 'number' || !Number.isSafeInteger(id)) throw new AppError('INVALID_CURSOR');
+  return { at: when, id };
+}
+
 /** Cuts one extra fetched row off a page and makes the next cursor from the last row kept. */
 export function page<T>(rows: T[], limit: number, keyOf: (row: T) => (string | number)[]) {
   const hasMore = rows.length > limit;

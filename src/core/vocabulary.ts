@@ -61,6 +61,8 @@ export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
 /** Kinds of danger that make a group message urgent (紧急): 诈骗, 火情, 汛情, 打架, 走失, 燃气, 受伤. */
 export const URGENT_KINDS = ['fraud', 'fire', 'flood', 'fight', 'missing', 'gas', 'injury'] as const;
 export type UrgentKind = (typeof URGENT_KINDS)[number];
+/** The Chinese word for each, for texts people read (notices, messages posted back). */
+export const URGENT_KIND_NAMES: Record<UrgentKind, string> = { fraud: '诈骗', fire: '火情', flood: '汛情', fight: '打架', missing: '走失', gas: '燃气', injury: '受伤' };
 
 /** How far a matter reaches (影响范围): one household, shared parts of a building, public space. */
 export const MATTER_SCOPES = ['household', 'shared', 'public'] as const;
@@ -106,3 +108,7 @@ export const isOnTheClock = (status: MatterStatus): boolean => (ON_THE_CLOCK_STA
 export function isOverdue(m: { status: MatterStatus; due_at: Date | null; overdue: boolean }, now: Date): boolean {
   return isOnTheClock(m.status) && (m.overdue || (m.due_at !== null && m.due_at < now));
 }
+
+/** What a drawn map feature is (map_features.kind): named roads, rivers, parks and landmarks that orient a reader. */
+export const MAP_FEATURE_KINDS = ['main_road', 'road', 'river', 'park', 'landmark'] as const;
+export type MapFeatureKind = (typeof MAP_FEATURE_KINDS)[number];

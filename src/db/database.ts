@@ -1,5 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -43,9 +46,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await db.destroy();
     } };
   }
-  if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
+  if (options.pgliteDir) await initEmbeddedDir(options.pgliteDir);
   const pglite = await PGlite.create({
     dataDir: options.pgliteDir ?? undefined,
+    ...pgliteStartOptions(),
     // Parse int8 and date the same way as the pg driver so both engines return identical values.
     parsers: { 20: (value: string) => Number(value), 1082: (value: string) => value },
   });
@@ -163,3 +167,50 @@ export function pgListener(url: string): Listen {
 }
 
 export const embeddedDir = (dataDir: string) => join(dataDir, 'pglite');
+
+/**
+ * PostgreSQL settings for the embedded database. PGlite keeps all its memory inside one WebAssembly memory,
+ * which never shrinks, and zeroes shared_buffers at start: the default 128 MB is resident for the life of the
+ * process. With 16 MB the data folder's pages are cached by the operating system instead (PGlite reads them with
+ * ordinary file reads), which the kernel can reclaim. Durability is unchanged: PGlite's own -F (no fsync) stays.
+ */
+export const PGLITE_SETTINGS = ['shared_buffers=16MB'] as const;
+
+/** What every PGlite of ours starts with: PGlite's own start parameters plus PGLITE_SETTINGS, for initdb too. */
+export function pgliteStartOptions(): { startParams: string[]; initDbStartParams: string[] } {
+  const settings = PGLITE_SETTINGS.flatMap((s) => ['-c', s]);
+  return { startParams: [...PGlite.defaultStartParams, ...settings], initDbStartParams: settings };
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Creates the cluster of an empty or missing data folder in a child process. PGlite's initdb runs a second
+ * Postgres instance and keeps a 128 MB copy of its memory; in this process that garbage (about 550 MB resident)
+ * would sit under the migrations and the demo load until a collection. The child builds the cluster in a
+ * sibling folder that is renamed into place only when complete, so a crash leaves no half-made cluster.
+ * --liftoff-only: the child runs initdb once, so optimised WebAssembly code would only cost it ~110 MB more.
+ */
+export async function initEmbeddedDir(dir: string): Promise<{ childPeakRssBytes: number } | null> {
+  if (existsSync(dir) && readdirSync(dir).length > 0) return null; // a cluster, or something PGlite will judge itself
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  // A start killed during initdb leaves its staging folder; one process holds a data folder, so any is stale.
+  const prefix = `${basename(dir)}.initdb-`;
+  for (const name of readdirSync(parent)) if (name.startsWith(prefix)) rmSync(join(parent, name), { recursive: true, force: true });
+  const staging = `${dir}.initdb-${process.pid}`;
+  const script = `const { PGlite } = require(process.argv[1]);
+PGlite.create({ dataDir: process.argv[2], ...JSON.parse(process.argv[3]) }).then((pg) => pg.close())
+  .then(() => console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })), (err) => { console.error(err); process.exit(1); });`;
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  try {
+    const { stdout } = await execFileAsync(process.execPath, ['--liftoff-only', '-e', script, entry, staging, JSON.stringify(pgliteStartOptions())], { maxBuffer: 16 * 1024 * 1024 });
+    if (existsSync(dir)) rmSync(dir, { recursive: true }); // empty, checked above
+    renameSync(staging, dir);
+    const report: unknown = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    const kb = typeof report === 'object' && report !== null && 'maxRssKb' in report ? Number(report.maxRssKb) : 0;
+    return { childPeakRssBytes: kb * 1024 };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

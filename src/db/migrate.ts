@@ -12,6 +12,7 @@ import * as phoneCodes from './migrations/2026_11_22_0009_phone_codes.ts';
 import * as photoLookups from './migrations/2026_12_01_0010_photo_lookups.ts';
 import * as loginAttempts from './migrations/2026_12_02_0011_login_attempts.ts';
 import * as publicCodes from './migrations/2026_12_02_0012_public_codes.ts';
+import * as places from './migrations/2026_12_02_0013_places.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0010_photo_lookups': photoLookups,
   '2026_12_02_0011_login_attempts': loginAttempts,
   '2026_12_02_0012_public_codes': publicCodes,
+  '2026_12_02_0013_places': places,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

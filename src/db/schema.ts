@@ -1,8 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { FeatureGeometry } from '../core/geo/features.ts';
 import type { Boundary } from '../core/geo/geojson.schema.ts';
 import type { SensingHints } from '../core/sensing/types.ts';
 import type {
-  BoardKind, Channel, Complexity, DeadlineUnit, EstateType, JointDutyType, MatterLevel, MatterScope, MatterSource, MatterStatus, NodeLevel,
+  BoardKind, Channel, Complexity, DeadlineUnit, EstateType, JointDutyType, MapFeatureKind, MatterLevel, MatterScope, MatterSource, MatterStatus, NodeLevel,
   Platform, Role, Satisfaction,
 } from '../core/vocabulary.ts';
 
@@ -44,6 +45,16 @@ export interface BuildingsTable {
 }
 
 export interface UnitsTable { id: Generated<number>; building_id: number; name: string }
+
+/** Named roads, rivers, parks and landmarks drawn on maps without tiles (GeoJSON in WGS-84). */
+export interface MapFeaturesTable {
+  id: Generated<number>;
+  node_id: number;
+  kind: MapFeatureKind;
+  name: string;
+  geometry: ColumnType<FeatureGeometry, string, string>;
+  created_at: Timestamp;
+}
 
 export interface HouseholdsTable {
   id: Generated<number>;
@@ -539,6 +550,7 @@ export interface DB {
   nodes: NodesTable;
   buildings: BuildingsTable;
   units: UnitsTable;
+  map_features: MapFeaturesTable;
   households: HouseholdsTable;
   boards: BoardsTable;
   posts: PostsTable;

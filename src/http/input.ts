@@ -1,6 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
+import { fieldOf, labelOf } from '../core/errors.fields.ts';
 import { AppError } from '../core/errors.ts';
 import { findUnstorableText, unstorableMessage } from '../core/input.ts';
 
@@ -19,7 +20,8 @@ export const validatorCompiler: FastifySchemaCompiler<ZodType> = (route) => {
     if (bad) {
       const path = [part, ...bad.path].join('.');
       const message = unstorableMessage[bad.problem];
-      return { error: new AppError('VALIDATION_FAILED', `The request is not valid. ${path}: ${message}`, { issues: [{ path, message }] }) };
+      const zh = `${labelOf(fieldOf(bad.path))}里有无法保存的字符，请删掉后再试。`;
+      return { error: new AppError('VALIDATION_FAILED', { en: `The request is not valid. ${path}: ${message}`, zh }, { issues: [{ path, reason: bad.problem, message }] }) };
     }
     return validate(data);
   };

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { AppError } from '../core/errors.ts';
+import { tileImageSource } from '../core/geo/tiles.ts';
 import { SESSION_COOKIE } from './context.ts';
 
 /**
@@ -26,6 +27,12 @@ export const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
   upgradeInsecureRequests: null,
 };
+
+/** The pages' CSP: the tile server's images allowed when one is configured (docs/maps.md), HTTPS upgrades behind HTTPS. */
+export function cspDirectives(config: Pick<Config, 'secureCookies' | 'mapTiles'>) {
+  const imgSrc = config.mapTiles ? [...CSP_DIRECTIVES.imgSrc, tileImageSource(config.mapTiles.url)] : CSP_DIRECTIVES.imgSrc;
+  return { ...CSP_DIRECTIVES, imgSrc, ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}) };
+}
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -62,7 +69,7 @@ export function isForeignWrite(req: FastifyRequest, publicUrl: string): boolean 
 export async function installSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: config.secureCookies ? { ...CSP_DIRECTIVES, upgradeInsecureRequests: [] } : CSP_DIRECTIVES },
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config) },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
     hsts: config.secureCookies ? { maxAge: 15_552_000, includeSubDomains: true } : false,

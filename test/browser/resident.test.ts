@@ -106,10 +106,12 @@ describe('the resident pages in a browser', () => {
 
     await page.locator('[data-test=r-step][data-step="3"]').waitFor();
     // 用我现在的位置 (the browser's WGS-84 position), then a tap on the map, which wins.
-    await page.locator('[data-test=r-map] path.leaflet-interactive').first().waitFor();
+    await page.locator('[data-test=r-map] [data-test=place-map][data-drawn=true]').waitFor();
     await page.locator('[data-test=r-locate]').click();
     await page.locator('[data-test=r-place]:not([data-grid=""])').waitFor();
-    const box = await page.locator('[data-test=r-map] .grid-map').boundingBox();
+    // The map sits below the nearby buildings: bring it on screen to tap it.
+    await page.locator('[data-test=r-map]').scrollIntoViewIfNeeded();
+    const box = await page.locator('[data-test=r-map] .place-map').boundingBox();
     if (!box) throw new Error('the map has no box');
     const located = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/geo/locate');
     await page.mouse.click(box.x + box.width * 0.42, box.y + box.height * 0.55);

@@ -35,7 +35,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? (await createTestDatabase());
   // Uploads go to a fresh temporary folder (removed on close) unless the test names one, never to ./data.
   const filesDir = options.filesDir ?? (await mkdtemp(join(tmpdir(), 'dualgrid-files-')));
-  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1', ...options.env }), databaseUrl: database.url, filesDir };
+  const config = { ...loadConfig({ DUALGRID_PII_KEY: (options.piiKey ?? TEST_PII_KEY).toString('base64'), DUALGRID_NO_DEMO: '1', DUALGRID_DEMO_CHATTER: '0', ...options.env }), databaseUrl: database.url, filesDir };
   const deps: AppDeps = { db: database.db, engine: database.engine, config, vault: new PiiVault(config.piiKey), listen: database.listen };
   const app = await buildApp(deps, { logger: options.logger });
   await app.ready();

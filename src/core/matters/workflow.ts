@@ -75,10 +75,25 @@ const LABEL: Record<MatterStatus, string> = {
   rejected: 'not accepted as a matter',
 };
 
+/** The same words for a zh-CN reader of the refusal (statuses as the pages name them, web/src/i18n/common.ts). */
+const LABEL_ZH: Record<MatterStatus, string> = {
+  reported: '待研判', registered: '已立案、待派遣', dispatched: '已派遣、待接收', handling: '处置中', handled: '已处置、待核查',
+  feedback: '已核查、待评价', closed: '已结案', suspended: '已挂起', merged: '已合并到别的事件', rejected: '不予立案',
+};
+const ACTION_ZH: Record<MatterAction, string> = {
+  register: '立案', reject: '不予立案', dispatch: '派遣', accept: '接收', return: '退回', progress: '记录进展', assist_accept: '接收协办',
+  assist_return: '退回协办', assist_done: '完成协办', handle: '办结', verify_pass: '核查通过', verify_fail: '核查不通过', rate_ok: '评价',
+  rate_bad: '评价', close: '结案', reopen: '重新办理', suspend: '挂起', resume: '恢复办理', extend: '延期', escalate: '上报', merge: '合并',
+  reassign: '改派', summon: '吹哨调度', return_visit: '回访',
+};
+
 /** The status after `action`, or an INVALID_TRANSITION refusal naming the step that is missing. */
 export function nextStatus(status: MatterStatus, action: MatterAction, resumeTo?: MatterStatus | null): MatterStatus {
   if (!FROM[action].includes(status)) {
-    throw new AppError('INVALID_TRANSITION', `Cannot ${action.replace('_', ' ')} a matter that is ${LABEL[status]}.`, { status, action });
+    throw new AppError('INVALID_TRANSITION', {
+      en: `Cannot ${action.replace('_', ' ')} a matter that is ${LABEL[status]}.`,
+      zh: `事件现在${LABEL_ZH[status]}，不能${ACTION_ZH[action]}。`,
+    }, { status, action });
   }
   if (action === 'resume') return resumeTo ?? 'handling';
   // A lead accepting again, or a second acceptance while handling, keeps the matter where it is.

@@ -40,7 +40,7 @@ export class PhoneLoginService {
     const [phoneSends, ipSends] = await Promise.all([phoneRepo.codeSendsToPhone(db, phoneHash, since), phoneRepo.codeSendsFromIp(db, ctx.ip, since)]);
     const decision = checkSend(phoneSends.map((r) => r.created_at), ipSends.map((r) => r.created_at), now);
     if (!decision.allowed) {
-      throw new AppError('RATE_LIMITED', `Wait ${decision.retryAfterSeconds} seconds before asking for another code.`, { retryAfterSeconds: decision.retryAfterSeconds, reason: decision.reason });
+      throw new AppError('RATE_LIMITED', { en: `Wait ${decision.retryAfterSeconds} seconds before asking for another code.`, zh: `请等 ${decision.retryAfterSeconds} 秒再获取验证码。` }, { retryAfterSeconds: decision.retryAfterSeconds, reason: decision.reason });
     }
 
     const code = newCode();
@@ -108,7 +108,7 @@ export class PhoneLoginService {
     const owners = await phoneRepo.usersWithPhone(trx, phoneHash);
     if (owners.length > 0) {
       const active = owners.filter((u) => u.status === 'active');
-      if (active.length === 0) throw forbidden('This account is disabled; ask the community office.');
+      if (active.length === 0) throw forbidden({ en: 'This account is disabled; ask the community office.', zh: '这个账号已经停用了，请找社区办公室。' });
       for (const u of active) {
         const roles = (await repo.loadAssignments(trx, u.id)).map((a) => a.role);
         if (!maySignInByPhone(roles)) continue;
@@ -116,7 +116,7 @@ export class PhoneLoginService {
         if (roles.length === 0) await repo.insertAssignment(trx, u.id, { role: 'resident', nodeId: await this.residentNode(trx) });
         return { id: u.id, username: u.username, displayName: u.display_name, created: false };
       }
-      throw forbidden('This number belongs to a staff account; sign in with the username and password.');
+      throw forbidden({ en: 'This number belongs to a staff account; sign in with the username and password.', zh: '这个号码是工作人员账号，请用用户名和密码登录。' });
     }
 
     const sealed = this.deps.vault.seal('phone', phone);

@@ -6,5 +6,5 @@ import type { Role } from '../../core/vocabulary.ts';
 const READERS: readonly Role[] = ['admin'];
 
 export function assertMayReadAudit(actor: Actor | null): void {
-  if (!holdsAny(actor, READERS)) throw denied(actor, 'Only administrators may read the audit trail.');
+  if (!holdsAny(actor, READERS)) throw denied(actor, { en: 'Only administrators may read the audit trail.', zh: '只有管理员才能查看操作记录。' });
 }

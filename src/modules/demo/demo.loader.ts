@@ -3,12 +3,15 @@ import { centroid } from '../../core/geo/area.ts';
 import { GridLocator } from '../../core/geo/locator.ts';
 import { tileTown } from '../../core/geo/tiler.ts';
 import { DEMO_GRIDS_PER_COMMUNITY, DEMO_SEED, generateDemoTown } from '../../core/demo/generate.ts';
+import { demoMapFeatures } from '../../core/demo/landmarks.ts';
 import type { DemoScope, DemoTown } from '../../core/demo/spec.ts';
 import { systemContext } from '../../core/scope.ts';
 import type { AppDeps } from '../../deps.ts';
 import { hashPassword } from '../access/passwords.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { insertMapFeatures } from '../structure/map.repository.ts';
 import * as structure from '../structure/structure.repository.ts';
+import { loadDemoGroups } from './demo.groups.ts';
 import { insertMany } from './demo.repository.ts';
 
 export { isEmpty } from './demo.repository.ts';
@@ -60,6 +63,8 @@ export async function loadDemoTown(deps: AppDeps, seed: number = DEMO_SEED) {
       }
     }
     await structure.bumpBoundaryVersion(trx);
+    // The town's bearings for maps without tiles: river, park, roads and landmarks (core/demo/landmarks.ts).
+    await insertMapFeatures(trx, demoMapFeatures(spec, tiles, TOWN_BBOX).map((f) => ({ ...f, nodeId: town.id })));
 
     const boardIds = new Map<string, number>();
     const postIds = new Map<string, number>();
@@ -77,11 +82,12 @@ export async function loadDemoTown(deps: AppDeps, seed: number = DEMO_SEED) {
       deptIds.set(d.name, row.id);
     }
 
-    const { buildingIds, unitIds, householdIds, counts } = await loadDwellings(trx, spec, codeToNode, gridPolygons);
+    const { buildingIds, unitIds, householdId, counts } = await loadDwellings(trx, spec, codeToNode, gridPolygons);
     const groups = spec.communities.flatMap((c) => c.grids.flatMap((g) => g.groups.map((grp) => ({ grid_id: nodeId(codeToNode, g.code), platform: grp.platform, external_id: grp.externalId, name: grp.name }))));
     await insertMany(trx, 'online_groups', groups);
 
-    const userIds = await insertMany(trx, 'users', spec.people.map((p) => {
+    // Rows are generated as they are inserted (insertMany takes one chunk at a time), so they never pile up in memory.
+    const userIds = await insertMany(trx, 'users', lazily(spec.people, (p) => {
       const phone = vault.seal('phone', p.phone);
       return { username: p.username, display_name: p.name, password_hash: passwordHash, phone_hash: phone.hash, phone_enc: phone.enc, phone_masked: phone.masked };
     }));
@@ -100,55 +106,83 @@ export async function loadDemoTown(deps: AppDeps, seed: number = DEMO_SEED) {
       user_id: mustGet(userByName.get(p.username)), role: r.role, ab_slot: r.abSlot ?? null, employment: r.employment ?? null, ...scopeOf(r.scope),
     }))));
 
-    await insertMany(trx, 'residents', spec.residents.map((r) => {
+    await insertMany(trx, 'residents', lazily(spec.residents, (r) => {
       const phone = vault.seal('phone', r.phone);
       const id = vault.seal('id_number', r.idNumber);
       return {
-        grid_id: nodeId(codeToNode, r.gridCode), household_id: householdIds.get(`${r.gridCode}/${r.building}/${r.unit}/${r.household}`) ?? null,
+        grid_id: nodeId(codeToNode, r.gridCode), household_id: householdId(r.gridCode, r.building, r.unit, r.household),
         user_id: r.username ? (userByName.get(r.username) ?? null) : null, name: r.name, gender: r.gender, birth_date: r.birthDate,
         phone_hash: phone.hash, phone_enc: phone.enc, phone_masked: phone.masked, id_number_hash: id.hash, id_number_enc: id.enc, id_number_masked: id.masked,
       };
     }), 500);
+    await loadDemoGroups(trx, deps.config, seed); // members in every group, the demo's intake source and its message stream
     const figures = { communities: spec.communities.length, grids: gridPolygons.size, ...counts, onlineGroups: groups.length, accounts: spec.people.length, residents: spec.residents.length };
     await appendAudit(trx, systemContext('demo'), { action: 'demo.load', subjectType: 'node', subjectId: town.id, details: { seed, ...figures } });
     return figures;
   });
 }
 
-/** Buildings placed inside their grid, their units and households; returns maps from spec indexes to ids. */
+/**
+ * Buildings placed inside their grid, their units and households, each table streamed in spec order (the rows are
+ * generated chunk by chunk), so the returned ids line up with a running index; returns lookups from spec indexes to ids.
+ */
 async function loadDwellings(trx: AppDeps['db'], spec: DemoTown, codeToNode: Map<string, { id: number }>, gridPolygons: Map<string, Polygon>) {
   const locator = new GridLocator([...gridPolygons].map(([code, boundary]) => ({ id: nodeId(codeToNode, code), level: 'grid' as const, boundary })));
-  const buildingKeys: string[] = [];
-  const buildingRows = spec.communities.flatMap((c) => c.grids.flatMap((g) => {
-    const polygon = gridPolygons.get(g.code);
-    const gridId = nodeId(codeToNode, g.code);
-    return g.buildings.map((b, bi) => {
-      buildingKeys.push(`${g.code}/${bi}`);
-      const [lng, lat] = polygon ? placeInside(polygon, bi, g.buildings.length, locator, gridId) : [null, null];
-      return { grid_id: gridId, name: b.name, address: b.address, lng, lat };
-    });
-  }));
-  const bIds = await insertMany(trx, 'buildings', buildingRows);
-  const buildingIds = new Map(buildingKeys.map((k, i) => [k, bIds[i] as number]));
+  const grids = spec.communities.flatMap((c) => c.grids);
+  const bIds = await insertMany(trx, 'buildings', (function* () {
+    for (const g of grids) {
+      const polygon = gridPolygons.get(g.code);
+      const gridId = nodeId(codeToNode, g.code);
+      for (const [bi, b] of g.buildings.entries()) {
+        const [lng, lat] = polygon ? placeInside(polygon, bi, g.buildings.length, locator, gridId) : [null, null];
+        yield { grid_id: gridId, name: b.name, address: b.address, lng, lat };
+      }
+    }
+  })());
+  const buildingIds = new Map<string, number>();
+  let next = 0;
+  for (const g of grids) for (let bi = 0; bi < g.buildings.length; bi++) buildingIds.set(`${g.code}/${bi}`, mustGet(bIds[next++]));
 
-  const unitKeys: string[] = [];
-  const unitRows = spec.communities.flatMap((c) => c.grids.flatMap((g) => g.buildings.flatMap((b, bi) => b.units.map((u, ui) => {
-    unitKeys.push(`${g.code}/${bi}/${ui}`);
-    return { building_id: mustGet(buildingIds.get(`${g.code}/${bi}`)), name: u.name };
-  }))));
-  const uIds = await insertMany(trx, 'units', unitRows);
-  const unitIds = new Map(unitKeys.map((k, i) => [k, uIds[i] as number]));
+  const uIds = await insertMany(trx, 'units', (function* () {
+    for (const g of grids) for (const [bi, b] of g.buildings.entries()) for (const u of b.units) yield { building_id: mustGet(buildingIds.get(`${g.code}/${bi}`)), name: u.name };
+  })());
+  // Per unit: its id and where its households start in the flat household order (1,178 keys rather than 28,082).
+  const unitIds = new Map<string, number>();
+  const unitHouseholds = new Map<string, { first: number; count: number }>();
+  next = 0;
+  let households = 0;
+  for (const g of grids) for (const [bi, b] of g.buildings.entries()) for (const [ui, u] of b.units.entries()) {
+    unitIds.set(`${g.code}/${bi}/${ui}`, mustGet(uIds[next++]));
+    unitHouseholds.set(`${g.code}/${bi}/${ui}`, { first: households, count: u.households.length });
+    households += u.households.length;
+  }
 
-  const householdKeys: string[] = [];
   let population = 0;
-  const householdRows = spec.communities.flatMap((c) => c.grids.flatMap((g) => g.buildings.flatMap((b, bi) => b.units.flatMap((u, ui) => u.households.map((h, hi) => {
-    householdKeys.push(`${g.code}/${bi}/${ui}/${hi}`);
-    population += h.population;
-    return { grid_id: nodeId(codeToNode, g.code), building_id: mustGet(buildingIds.get(`${g.code}/${bi}`)), unit_id: mustGet(unitIds.get(`${g.code}/${bi}/${ui}`)), room: h.room, population: h.population };
-  })))));
-  const hIds = await insertMany(trx, 'households', householdRows, 2000);
-  const householdIds = new Map(householdKeys.map((k, i) => [k, hIds[i] as number]));
-  return { buildingIds, unitIds, householdIds, counts: { buildings: bIds.length, units: uIds.length, households: hIds.length, population } };
+  const hIds = await insertMany(trx, 'households', (function* () {
+    for (const g of grids) {
+      const gridId = nodeId(codeToNode, g.code);
+      for (const [bi, b] of g.buildings.entries()) {
+        const buildingId = mustGet(buildingIds.get(`${g.code}/${bi}`));
+        for (const [ui, u] of b.units.entries()) {
+          const unitId = mustGet(unitIds.get(`${g.code}/${bi}/${ui}`));
+          for (const h of u.households) {
+            population += h.population;
+            yield { grid_id: gridId, building_id: buildingId, unit_id: unitId, room: h.room, population: h.population };
+          }
+        }
+      }
+    }
+  })(), 2000);
+  const householdId = (gridCode: string, building: number, unit: number, household: number): number | null => {
+    const range = unitHouseholds.get(`${gridCode}/${building}/${unit}`);
+    return range && household >= 0 && household < range.count ? (hIds[range.first + household] ?? null) : null;
+  };
+  return { buildingIds, unitIds, householdId, counts: { buildings: bIds.length, units: uIds.length, households: hIds.length, population } };
+}
+
+/** Maps items to rows one at a time, as insertMany pulls them. */
+function* lazily<T, R>(items: readonly T[], toRow: (item: T) => R): Generator<R> {
+  for (const item of items) yield toRow(item);
 }
 
 /** A point between the grid's centroid and one of its corners, checked to fall inside the grid. */

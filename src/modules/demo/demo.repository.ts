@@ -1,20 +1,32 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 
-/** Inserts rows in chunks (PostgreSQL allows 65,535 parameters per statement) and returns the chosen columns in order. */
+/**
+ * Inserts rows in chunks (PostgreSQL allows 65,535 parameters per statement) and returns the chosen columns in order.
+ * The rows may come from a generator: only one chunk of them exists at a time, which keeps a big load's memory flat.
+ */
 export async function insertMany<T extends 'buildings' | 'units' | 'households' | 'online_groups' | 'users' | 'role_assignments' | 'residents'>(
   db: Kysely<DB>,
   table: T,
-  rows: Insertable<DB[T]>[],
+  rows: Iterable<Insertable<DB[T]>>,
   chunk = 1000,
 ): Promise<number[]> {
   const ids: number[] = [];
-  for (let i = 0; i < rows.length; i += chunk) {
+  const flush = async (batch: Insertable<DB[T]>[]) => {
     // Kysely cannot relate a generic table name to its row type; the signature above guarantees they match.
-    const inserted: unknown[] = await db.insertInto(table).values(rows.slice(i, i + chunk) as never).returning('id' as never).execute();
+    const inserted: unknown[] = await db.insertInto(table).values(batch as never).returning('id' as never).execute();
     // A multi-row INSERT ... RETURNING yields rows in VALUES order in PostgreSQL; every table here has an int id.
     for (const row of inserted as { id: number }[]) ids.push(row.id);
+  };
+  let batch: Insertable<DB[T]>[] = [];
+  for (const row of rows) {
+    batch.push(row);
+    if (batch.length === chunk) {
+      await flush(batch);
+      batch = [];
+    }
   }
+  if (batch.length > 0) await flush(batch);
   return ids;
 }
 

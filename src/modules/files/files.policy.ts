@@ -7,7 +7,7 @@ import { mayReadVisits } from '../visits/visits.policy.ts';
 
 /** Any signed-in user may upload a photo: grid workers, handlers and residents all report with pictures. */
 export function assertMayUploadFile(actor: Actor | null): void {
-  if (!actor) throw new AppError('UNAUTHENTICATED', 'Log in to upload a photo.');
+  if (!actor) throw new AppError('UNAUTHENTICATED', { en: 'Log in to upload a photo.', zh: '请先登录，再上传照片。' });
 }
 
 /** Everything a photo is part of, as the read check needs it (public result photos go through /api/public/files). */

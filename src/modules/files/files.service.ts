@@ -64,11 +64,11 @@ export class FilesService {
   async store(ctx: RequestContext, input: { data: Buffer }): Promise<StoredFile> {
     assertMayUploadFile(ctx.actor);
     const { data } = input;
-    if (data.length === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty; attach a photo.');
+    if (data.length === 0) throw new AppError('VALIDATION_FAILED', { en: 'The file is empty; attach a photo.', zh: '文件是空的，请重新选一张照片。' });
     if (data.length > MAX_PHOTO_BYTES) throw tooLarge();
     const sniffed = sniffPhoto(data);
     if (!sniffed) {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Only JPEG, PNG, WebP and HEIC/HEIF photos are accepted, recognised by their content rather than their name.');
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', { en: 'Only JPEG, PNG, WebP and HEIC/HEIF photos are accepted, recognised by their content rather than their name.', zh: '只能上传照片（JPEG、PNG、WebP 或 HEIC 格式）。' });
     }
     const hash = createHash('sha256').update(data).digest('hex');
     await this.storage.put(hash, data);
@@ -120,4 +120,4 @@ async function photoUses(db: Kysely<DB>, hash: string, uploadedBy: number | null
   };
 }
 
-export const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB; this one is larger.`);
+export const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', { en: `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB; this one is larger.`, zh: `照片最大 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，这张太大了。` });

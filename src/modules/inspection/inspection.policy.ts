@@ -15,7 +15,7 @@ const GRID_STAFF: readonly Role[] = ['grid_worker', 'grid_chief'];
 const CHECKERS: readonly Role[] = [...GRID_STAFF, 'community_staff'];
 
 export function assertMayManage(actor: Actor | null, nodePath: string): void {
-  if (!holdsOn(actor, CENTRE, nodePath)) throw denied(actor, 'Only the centre (or an administrator) over this node may push or close inspection tasks.');
+  if (!holdsOn(actor, CENTRE, nodePath)) throw denied(actor, { en: 'Only the centre (or an administrator) over this node may push or close inspection tasks.', zh: '只有上级综治中心（或管理员）才能下发或结束巡查任务。' });
 }
 
 /** Tree prefixes under which the actor sees inspection points; empty when they see none. */
@@ -31,6 +31,6 @@ export function assertMayCheck(actor: Actor | null, gridPath: string): Role {
   const own = assignmentsWith(actor, CHECKERS).filter((a) => gridPath.startsWith(a.nodePath));
   // Prefer the grid role: a community cadre who is also this grid's chief checks as its chief.
   const role = own.find((a) => GRID_STAFF.includes(a.role))?.role ?? own[0]?.role;
-  if (!role) throw denied(actor, 'Only the workers and chief of this point’s grid, or the staff of its community, may check it.');
+  if (!role) throw denied(actor, { en: 'Only the workers and chief of this point’s grid, or the staff of its community, may check it.', zh: '只有这个点位所在网格的网格员、网格长或社区工作人员才能检查。' });
   return role;
 }

@@ -29,7 +29,7 @@ export function lockTask(db: Kysely<DB>, id: number, mode: 'share' | 'update') {
   return (mode === 'share' ? q.forShare('t') : q.forUpdate('t')).executeTakeFirst();
 }
 
-export interface TaskQuery extends PointScope { status?: 'open' | 'closed'; beforeId?: number; limit: number; order: 'recent' | 'due' }
+export interface TaskQuery extends PointScope { status?: 'open' | 'closed'; beforeId?: number; afterDue?: { due: Date; id: number }; limit: number; order: 'recent' | 'due' }
 
 /** Tasks with at least one point the caller may see. */
 export function listTasks(db: Kysely<DB>, q: TaskQuery) {
@@ -38,6 +38,8 @@ export function listTasks(db: Kysely<DB>, q: TaskQuery) {
     .limit(q.limit + 1);
   if (q.status) query = query.where('t.status', '=', q.status);
   if (q.beforeId) query = query.where('t.id', '<', q.beforeId);
+  const after = q.afterDue;
+  if (after) query = query.where((eb) => eb.or([eb('t.due_at', '>', after.due), eb.and([eb('t.due_at', '=', after.due), eb('t.id', '>', after.id)])]));
   return (q.order === 'due' ? query.orderBy('t.due_at').orderBy('t.id') : query.orderBy('t.id', 'desc')).execute();
 }
 

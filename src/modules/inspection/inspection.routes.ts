@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { pageSchema } from '../../core/cursor.ts';
 import { presentCheck, presentTask, presentTaskDetail } from './inspection.presenter.ts';
 import * as s from './inspection.schema.ts';
@@ -25,8 +24,11 @@ export function inspectionRoutes(service: InspectionService): FastifyPluginAsync
     });
 
     app.get('/api/inspections/mine', {
-      schema: { tags, summary: 'Open tasks with points in the grids I work in, with those points, due soonest first', response: { 200: z.object({ items: z.array(s.taskDetailSchema) }) } },
-    }, async (req) => ({ items: (await service.mine(req.ctx)).items.map(presentTaskDetail) }));
+      schema: { tags, summary: 'Open tasks with points in the grids I work in, with those points, due soonest first', querystring: s.mineQuery, response: { 200: pageSchema(s.taskDetailSchema) } },
+    }, async (req) => {
+      const { items, nextCursor } = await service.mine(req.ctx, req.query);
+      return { items: items.map(presentTaskDetail), nextCursor };
+    });
 
     app.get('/api/inspections/:id', {
       schema: { tags, summary: 'A task with the points I may see and progress per grid', params: s.idParams, response: { 200: s.taskDetailSchema } },

@@ -27,6 +27,11 @@ export const listQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+export const mineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
 export const checkBody = z.object({
   state: z.enum(['normal', 'abnormal']),
   note: z.string().trim().max(500).optional(),

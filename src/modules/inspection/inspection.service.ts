@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { cursorId, page } from '../../core/cursor.ts';
+import { cursorId, cursorTimeId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { GridLocator } from '../../core/geo/locator.ts';
 import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts';
@@ -20,6 +20,7 @@ import { getNode } from '../structure/structure.repository.ts';
 type CreateInput = z.infer<typeof createBody>;
 type CheckInput = z.infer<typeof checkBody>;
 const TASK_LEVELS = ['district', 'town', 'community'];
+const toDue = (k: { at: Date; id: number } | undefined) => (k ? { due: k.at, id: k.id } : undefined);
 
 /** Inspection tasks (排查任务): the centre pushes points to grids, the grids check them, abnormal points become matters. */
 export class InspectionService {
@@ -33,9 +34,9 @@ export class InspectionService {
       if (!TASK_LEVELS.includes(node.level)) throw new AppError('VALIDATION_FAILED', `Inspection tasks are pushed from a town, district or community, not from a ${node.level}.`);
       if (node.status === 'retired') throw new AppError('RETIRED');
       const now = nowOf(ctx);
-      if (new Date(input.dueAt) <= now) throw new AppError('VALIDATION_FAILED', 'dueAt must be in the future.');
+      if (new Date(input.dueAt) <= now) throw new AppError('VALIDATION_FAILED', { en: 'dueAt must be in the future.', zh: '截止时间要晚于现在。' });
       const category = input.categoryCode ? await repo.activeCategory(trx, input.categoryCode) : undefined;
-      if (input.categoryCode && !category) throw new AppError('VALIDATION_FAILED', `Unknown category code ${input.categoryCode}.`);
+      if (input.categoryCode && !category) throw new AppError('VALIDATION_FAILED', { en: `Unknown category code ${input.categoryCode}.`, zh: `没有编码为 ${input.categoryCode} 的事件分类。` });
       // The boundaries are read through the transaction: PGlite's single session would otherwise wait on itself.
       const located = input.points.some((p) => p.lng !== undefined) ? (await this.locator.get(trx)).locator : null;
       const grids = await this.checkPoints(trx, node, input.points, located);
@@ -91,34 +92,35 @@ export class InspectionService {
     return { items: await this.views(this.deps.db, ctx, items, scope), nextCursor };
   }
 
-  /** Open tasks with points in the grids I work in, each with those points. */
-  async mine(ctx: RequestContext) {
+  /** Open tasks with points in the grids I work in, each with those points, due soonest first, a page at a time. */
+  async mine(ctx: RequestContext, q: { limit: number; cursor?: string }) {
     if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
     const prefixes = myGridPrefixes(ctx.actor);
-    if (prefixes.length === 0) return { items: [] };
+    if (prefixes.length === 0) return { items: [], nextCursor: null };
     const { db } = this.deps;
-    const tasks = (await repo.listTasks(db, { prefixes, status: 'open', limit: 200, order: 'due' })).slice(0, 200);
+    const rows = await repo.listTasks(db, { prefixes, status: 'open', limit: q.limit, order: 'due', afterDue: toDue(cursorTimeId(q.cursor)) });
+    const { items: tasks, nextCursor } = page(rows, q.limit, (t) => [t.due_at.toISOString(), t.id]);
     const views = await this.views(db, ctx, tasks, { prefixes });
     const points = await repo.listPoints(db, tasks.map((t) => t.id), { prefixes });
-    return { items: views.map((v) => ({ ...v, points: points.filter((p) => p.task_id === v.task.id) })) };
+    return { items: views.map((v) => ({ ...v, points: points.filter((p) => p.task_id === v.task.id) })), nextCursor };
   }
 
   async detail(ctx: RequestContext, id: number) {
     if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
     const prefixes = readPrefixes(ctx.actor);
     // Somebody who may see none of the task's points learns nothing about it, not even that it exists.
-    if (prefixes.length === 0) throw notFound(`Inspection task ${id}`);
+    if (prefixes.length === 0) throw notFound({ en: `Inspection task ${id}`, zh: `巡查任务 ${id}` });
     return this.assemble(this.deps.db, ctx, id, { prefixes });
   }
 
   async check(ctx: RequestContext, id: number, pointId: number, input: CheckInput) {
     return this.deps.db.transaction().execute(async (trx) => {
       const task = await repo.lockTask(trx, id, 'share');
-      if (!task) throw notFound(`Inspection task ${id}`);
+      if (!task) throw notFound({ en: `Inspection task ${id}`, zh: `巡查任务 ${id}` });
       const point = await repo.lockPoint(trx, id, pointId);
       if (!point) throw notFound(`Point ${pointId} of inspection task ${id}`);
       const role = assertMayCheck(ctx.actor, point.grid_path);
-      if (task.status === 'closed') throw new AppError('CONFLICT', `Inspection task ${id} is closed; its points can no longer be checked.`);
+      if (task.status === 'closed') throw new AppError('CONFLICT', { en: `Inspection task ${id} is closed; its points can no longer be checked.`, zh: `巡查任务 ${id} 已经结束，不能再检查点位了。` });
       await assertUploaded(trx, input.photos);
 
       // An abnormal point raises a matter unless the matter it raised before is still open (not finished).
@@ -137,9 +139,9 @@ export class InspectionService {
   async close(ctx: RequestContext, id: number) {
     return this.deps.db.transaction().execute(async (trx) => {
       const task = await repo.lockTask(trx, id, 'update');
-      if (!task) throw notFound(`Inspection task ${id}`);
+      if (!task) throw notFound({ en: `Inspection task ${id}`, zh: `巡查任务 ${id}` });
       assertMayManage(ctx.actor, task.node_path);
-      if (task.status === 'closed') throw new AppError('CONFLICT', `Inspection task ${id} is already closed.`);
+      if (task.status === 'closed') throw new AppError('CONFLICT', { en: `Inspection task ${id} is already closed.`, zh: `巡查任务 ${id} 已经结束了。` });
       await repo.closeTask(trx, id, recordedUserId(ctx.actor), nowOf(ctx));
       const scope = { prefixes: [task.node_path] };
       // Pending points stay pending: the record says how much was left unchecked at closing.
@@ -175,9 +177,9 @@ export class InspectionService {
   private async assemble(db: Kysely<DB>, ctx: RequestContext, id: number, scope: { prefixes: string[] }) {
     const task = await repo.getTask(db, id);
     const points = task ? await repo.listPoints(db, [id], scope) : [];
-    if (!task || points.length === 0) throw notFound(`Inspection task ${id}`);
+    if (!task || points.length === 0) throw notFound({ en: `Inspection task ${id}`, zh: `巡查任务 ${id}` });
     const [view] = await this.views(db, ctx, [task], scope);
-    if (!view) throw notFound(`Inspection task ${id}`);
+    if (!view) throw notFound({ en: `Inspection task ${id}`, zh: `巡查任务 ${id}` });
     return { ...view, points };
   }
 

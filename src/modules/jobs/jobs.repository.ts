@@ -3,12 +3,13 @@ import type { DB, JobsTable } from '../../db/schema.ts';
 
 export type Job = Selectable<JobsTable>;
 
-/** Claims up to `batch` due jobs (pending and due, or running with a lapsed lease) with FOR UPDATE SKIP LOCKED. */
-export async function claimDue(db: Kysely<DB>, workerId: string, now: Date, lease: Date, batch: number): Promise<Job[]> {
+/** Claims up to `batch` due jobs (pending and due, or running with a lapsed lease) with FOR UPDATE SKIP LOCKED; only of `kinds` when given. */
+export async function claimDue(db: Kysely<DB>, workerId: string, now: Date, lease: Date, batch: number, kinds?: readonly string[]): Promise<Job[]> {
   const { rows } = await sql<Job>`
     update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${lease}, attempts = attempts + 1
      where id in (select id from jobs
-                   where (status = 'pending' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
+                   where ((status = 'pending' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
+                     ${kinds?.length ? sql`and kind in (${sql.join([...kinds])})` : sql``}
                    order by run_at, id limit ${batch}
                    for update skip locked)
      returning *`.execute(db);

@@ -19,6 +19,8 @@ export interface RunnerOptions {
   leaseMs?: number;
   batch?: number;
   maxAttempts?: number;
+  /** Claim only jobs of these kinds (a runner beside another, e.g. the demo's stream while the demo year replays). */
+  kinds?: readonly string[];
   log?: (msg: string, err?: unknown) => void;
 }
 
@@ -46,7 +48,7 @@ export class JobRunner {
 
   private claim(now: Date): Promise<Job[]> {
     const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
-    return claimDue(this.db, this.workerId, now, lease, this.options.batch ?? 20);
+    return claimDue(this.db, this.workerId, now, lease, this.options.batch ?? 20, this.options.kinds);
   }
 
   private async runOne(job: Job, now: Date): Promise<boolean> {

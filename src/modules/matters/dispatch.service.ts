@@ -93,7 +93,7 @@ export class DispatchService {
   assistDone(ctx: RequestContext, id: number, note: string, photos: string[]) {
     return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const mine = this.myAssignment(ctx, loaded, ['pending', 'accepted']);
-      if (mine.a.role !== 'assist') throw new AppError('INVALID_TRANSITION', 'The lead marks the whole matter handled instead.');
+      if (mine.a.role !== 'assist') throw new AppError('INVALID_TRANSITION', { en: 'The lead marks the whole matter handled instead.', zh: '主办单位请直接办结整件事。' });
       return this.assistStep(trx, ctx, loaded, mine, 'done', note, photos);
     });
   }
@@ -109,11 +109,11 @@ export class DispatchService {
       const owner = await getNode(trx, loaded.m.owner_node_id);
       if (!owner) throw notFound(`Node ${loaded.m.owner_node_id}`);
       const targetId = toNodeId ?? owner.parent_id;
-      if (!targetId) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned at the top of the tree; escalate it across to another district instead.');
+      if (!targetId) throw new AppError('INVALID_HIERARCHY', { en: 'The matter is already owned at the top of the tree; escalate it across to another district instead.', zh: '这件事已经在最上一级了，只能转给别的区县。' });
       const target = await getNode(trx, targetId);
       if (!target || target.status === 'retired') throw notFound(`Node ${targetId}`);
-      if (target.level !== 'town' && target.level !== 'district' && target.level !== 'community') throw new AppError('INVALID_HIERARCHY', 'A matter escalates to a community, town or district centre.');
-      if (target.id === owner.id) throw new AppError('INVALID_HIERARCHY', 'The matter is already owned there.');
+      if (target.level !== 'town' && target.level !== 'district' && target.level !== 'community') throw new AppError('INVALID_HIERARCHY', { en: 'A matter escalates to a community, town or district centre.', zh: '事件只能上报到社区、街镇或区县的中心。' });
+      if (target.id === owner.id) throw new AppError('INVALID_HIERARCHY', { en: 'The matter is already owned there.', zh: '这件事已经归那里管了。' });
       const level: MatterLevel = target.level === 'community' ? 'community' : target.level;
       const higher = LEVEL_ORDER.indexOf(level) > LEVEL_ORDER.indexOf(loaded.m.level) ? level : loaded.m.level;
       return { role, note: reason, patch: { owner_node_id: target.id, owner_path: target.path, level: higher, escalation_count: loaded.m.escalation_count + 1 }, details: { from: owner.id, to: target.id } };
@@ -142,7 +142,7 @@ export class DispatchService {
       }
     }
     if (loaded.assignments.some((x) => statuses.includes(x.status))) assertActsFor(ctx.actor, loaded.assignments.find((x) => statuses.includes(x.status)) as AssignmentRow); // throws the right refusal
-    throw new AppError('INVALID_TRANSITION', 'There is no open assignment on this matter for you.');
+    throw new AppError('INVALID_TRANSITION', { en: 'There is no open assignment on this matter for you.', zh: '这件事没有交给你办的任务。' });
   }
 
   /**
@@ -153,18 +153,18 @@ export class DispatchService {
     const { m } = await visibleMatter(this.deps.db, ctx, id);
     const category = categoryCode ? await repo.categoryByCode(this.deps.db, categoryCode) : m.category_id ? await repo.getCategory(this.deps.db, m.category_id) : undefined;
     if (categoryCode && !category) throw notFound(`Category ${categoryCode}`);
-    if (!category) throw new AppError('VALIDATION_FAILED', 'The matter has no category yet; register it with one (or pass categoryCode).');
+    if (!category) throw new AppError('VALIDATION_FAILED', { en: 'The matter has no category yet; register it with one (or pass categoryCode).', zh: '这件事还没有分类，请先选好事件分类再立案。' });
     return { due: await deadlineOf(this.deps.db, ctx, category), category };
   }
 
   private async dueFor(trx: Kysely<DB>, ctx: RequestContext, loaded: LoadedMatter, override?: string) {
     if (override) {
       const due = new Date(override);
-      if (due.getTime() <= nowOf(ctx).getTime()) throw new AppError('VALIDATION_FAILED', 'The due time must be in the future.');
+      if (due.getTime() <= nowOf(ctx).getTime()) throw new AppError('VALIDATION_FAILED', { en: 'The due time must be in the future.', zh: '办理期限要晚于现在。' });
       return due;
     }
     const category = loaded.m.category_id ? await repo.getCategory(trx, loaded.m.category_id) : undefined;
-    if (!category) throw new AppError('VALIDATION_FAILED', 'Register the matter with a category (or give dueAt) before dispatching it.');
+    if (!category) throw new AppError('VALIDATION_FAILED', { en: 'Register the matter with a category (or give dueAt) before dispatching it.', zh: '派遣之前请先选好事件分类（或者写上办理期限）。' });
     return deadlineOf(trx, ctx, category);
   }
 

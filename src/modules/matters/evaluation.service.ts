@@ -22,7 +22,7 @@ export class EvaluationService {
   verify(ctx: RequestContext, id: number, passed: boolean, note?: string) {
     return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, passed ? 'verify_pass' : 'verify_fail', 'web', async () => {
       const role = assertMayDispatch(ctx.actor, loaded.m);
-      if (!passed && !note) throw new AppError('VALIDATION_FAILED', 'Say what is still wrong when a check fails.');
+      if (!passed && !note) throw new AppError('VALIDATION_FAILED', { en: 'Say what is still wrong when a check fails.', zh: '核查不通过时，请写上还有什么问题。' });
       if (!passed) return { role, note: note ?? null, patch: { verify_fail_count: loaded.m.verify_fail_count + 1 }, after: async (t) => reactivateLead(t, id) };
       return { role, note: note ?? null, after: async (t, m) => this.tellReporters(t, m, note ?? null) };
     }));
@@ -71,9 +71,9 @@ export class EvaluationService {
   async merge(ctx: RequestContext, id: number, intoId: number, note?: string) {
     await this.deps.db.transaction().execute(async (trx) => {
       // Both matters are locked, the target first; withLockedMatter locks one.
-      if (id === intoId) throw new AppError('VALIDATION_FAILED', 'A matter cannot be merged into itself.');
+      if (id === intoId) throw new AppError('VALIDATION_FAILED', { en: 'A matter cannot be merged into itself.', zh: '事件不能合并到它自己。' });
       const target = await loadForUpdate(trx, ctx, intoId);
-      if (isFinished(target.m.status) && target.m.status !== 'closed') throw new AppError('INVALID_TRANSITION', 'Merge into a live matter, not a merged or rejected one.');
+      if (isFinished(target.m.status) && target.m.status !== 'closed') throw new AppError('INVALID_TRANSITION', { en: 'Merge into a live matter, not a merged or rejected one.', zh: '只能合并到还在办的事件，不能合并到已合并或不予立案的事件。' });
       const loaded = await loadForUpdate(trx, ctx, id);
       return applyStep(trx, ctx, loaded, 'merge', 'web', async () => ({
         role: assertMayDispatch(ctx.actor, loaded.m), note: note ?? null, patch: { merged_into_id: intoId }, details: { into: intoId, intoCode: target.m.code },

@@ -25,7 +25,7 @@ export class HandlingService {
     return lockedStep(this.deps.db, ctx, id, (trx, loaded) => applyStep(trx, ctx, loaded, 'handle', 'web', async () => {
       const role = leadRole(ctx, loaded);
       const open = loaded.assignments.filter((a) => a.role === 'assist' && (a.status === 'pending' || a.status === 'accepted'));
-      if (open.length) throw new AppError('ASSISTS_PENDING', `Waiting for ${open.map((a) => a.target_name).join('、')} to finish their part.`, { assignments: open.map((a) => a.id) });
+      if (open.length) throw new AppError('ASSISTS_PENDING', { en: `Waiting for ${open.map((a) => a.target_name).join('、')} to finish their part.`, zh: `还在等${open.map((a) => a.target_name).join('、')}办完各自的部分。` }, { assignments: open.map((a) => a.id) });
       return {
         role, note, photos: photos.map((hash) => ({ hash, stage: 'result' as const })), patch: { handled_at: nowOf(ctx) },
         after: async (t) => {
@@ -41,12 +41,12 @@ export class HandlingService {
   request(ctx: RequestContext, id: number, kind: 'suspend' | 'extend', reason: string, extendTo?: string) {
     return withLockedMatter(this.deps.db, ctx, id, async (trx, loaded) => {
       const lead = currentLead(loaded);
-      if (!lead) throw new AppError('INVALID_TRANSITION', 'Only a matter with a lead can be suspended or extended.');
+      if (!lead) throw new AppError('INVALID_TRANSITION', { en: 'Only a matter with a lead can be suspended or extended.', zh: '有主办单位的事件才能挂起或延期。' });
       const role = assertActsFor(ctx.actor, lead);
       if (!WORKING_STATUSES.some((s) => s === loaded.m.status)) throw new AppError('INVALID_TRANSITION', `A ${loaded.m.status} matter cannot be ${kind === 'suspend' ? 'suspended' : 'extended'}.`);
       const to = extendTo ? new Date(extendTo) : null;
-      if (kind === 'extend' && (!to || !loaded.m.due_at || to <= loaded.m.due_at)) throw new AppError('VALIDATION_FAILED', 'An extension must move the due time later.');
-      if ((await repo.listRequests(trx, id)).some((r) => r.status === 'pending')) throw new AppError('CONFLICT', 'A request is already waiting for a decision.');
+      if (kind === 'extend' && (!to || !loaded.m.due_at || to <= loaded.m.due_at)) throw new AppError('VALIDATION_FAILED', { en: 'An extension must move the due time later.', zh: '延期后的期限要比现在的期限晚。' });
+      if ((await repo.listRequests(trx, id)).some((r) => r.status === 'pending')) throw new AppError('CONFLICT', { en: 'A request is already waiting for a decision.', zh: '已经有一个申请在等审批了。' });
       const request = await repo.insertRequest(trx, { matter_id: id, assignment_id: lead.id, kind, reason, extend_to: to, requested_by: recordedUserId(ctx.actor), requested_at: nowOf(ctx) });
       await recordEvent(trx, ctx, loaded.m, { action: `${kind}_requested`, role, channel: 'web', note: reason, details: { request: request.id, extendTo: to?.toISOString() ?? null } });
       return request;
@@ -63,7 +63,7 @@ export class HandlingService {
     return lockedStep(this.deps.db, ctx, id, async (trx, loaded) => {
       const request = (await repo.listRequests(trx, id)).find((r) => r.id === requestId);
       if (!request) throw notFound(`Request ${requestId}`);
-      if (request.status !== 'pending') throw new AppError('CONFLICT', 'The request has already been decided.');
+      if (request.status !== 'pending') throw new AppError('CONFLICT', { en: 'The request has already been decided.', zh: '这个申请已经审批过了。' });
       const decided = { status: approve ? ('approved' as const) : ('rejected' as const), decided_by: recordedUserId(ctx.actor), decided_at: nowOf(ctx), decision_note: note ?? null };
       if (!approve) {
         const role = assertMayDispatch(ctx.actor, loaded.m);
@@ -124,6 +124,6 @@ export function currentLead(loaded: LoadedMatter): AssignmentRow | undefined {
 
 function leadRole(ctx: RequestContext, loaded: LoadedMatter) {
   const lead = currentLead(loaded);
-  if (!lead) throw new AppError('INVALID_TRANSITION', 'The matter has no lead to handle it.');
+  if (!lead) throw new AppError('INVALID_TRANSITION', { en: 'The matter has no lead to handle it.', zh: '这件事还没有主办单位。' });
   return assertActsFor(ctx.actor, lead);
 }

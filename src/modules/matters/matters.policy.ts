@@ -3,6 +3,7 @@ import { type Actor, type Assignment, assignmentsWith, holdsOn, prefixesFor } fr
 import type { AssignmentRow, MatterRow } from '../../db/schema.ts';
 import type { Role } from '../../core/vocabulary.ts';
 import type { MatterVisibility } from './matters.repository.ts';
+import { REVEALERS } from '../people/people.policy.ts';
 
 /**
  * Who may do what with a matter. Staff of the place see and act on matters located in their subtree;
@@ -44,7 +45,7 @@ export function mayRead(actor: Actor | null, m: MatterRow, assignments: Assignme
 
 export function assertMayReport(actor: Actor | null): Role {
   const a = actor?.assignments.find((x) => REPORTERS.includes(x.role));
-  if (!a) throw denied(actor, 'Log in to report a matter.');
+  if (!a) throw denied(actor, { en: 'Log in to report a matter.', zh: '请先登录，再反映事情。' });
   return a.role;
 }
 
@@ -53,7 +54,7 @@ export function assertMayDispatch(actor: Actor | null, m: MatterRow): Role {
   if (holdsOn(actor, CENTRE, m.owner_path)) return roleOn(actor, CENTRE, m.owner_path);
   if ((m.level === 'grid' || m.level === 'community') && holdsOn(actor, ['community_staff'], m.owner_path)) return 'community_staff';
   if ((m.level === 'grid' || m.level === 'community') && holdsOn(actor, ['community_staff'], m.area_path)) return 'community_staff';
-  throw denied(actor, 'Only the centre that owns this matter (or community staff, for grid and community matters) may do this.');
+  throw denied(actor, { en: 'Only the centre that owns this matter (or community staff, for grid and community matters) may do this.', zh: '只有负责这件事的综治中心（网格和社区的事件也可以由社区工作人员）才能做这一步。' });
 }
 
 /** The role an actor uses to act for an assignment, or null when they do not act for it. */
@@ -75,12 +76,12 @@ function nodeStaff(a: Assignment, nodeId: number, nodePath?: string): boolean {
 
 export function assertActsFor(actor: Actor | null, x: AssignmentRow, nodePath?: string): Role {
   const role = actsFor(actor, x, nodePath);
-  if (!role) throw denied(actor, `Only ${x.target_name} may do this for this assignment.`);
+  if (!role) throw denied(actor, { en: `Only ${x.target_name} may do this for this assignment.`, zh: `这项交办只有${x.target_name}才能操作。` });
   return role;
 }
 
 export function assertIsReporter(actor: Actor | null, reporterUserIds: number[]): Role {
-  if (!actor || !reporterUserIds.includes(actor.userId)) throw denied(actor, 'Only the person who reported the matter may rate it.');
+  if (!actor || !reporterUserIds.includes(actor.userId)) throw denied(actor, { en: 'Only the person who reported the matter may rate it.', zh: '只有反映这件事的人才能评价。' });
   return actor.assignments[0]?.role ?? 'resident';
 }
 
@@ -88,9 +89,28 @@ export function assertIsReporter(actor: Actor | null, reporterUserIds: number[])
 export function assertMayVisit(actor: Actor | null, m: MatterRow): Role {
   const roles: readonly Role[] = ['admin', 'centre_operator', 'community_staff', 'grid_chief', 'grid_worker'];
   if (holdsOn(actor, roles, m.area_path) || holdsOn(actor, CENTRE, m.owner_path)) return roleOn(actor, roles, m.area_path) ?? 'centre_operator';
-  throw denied(actor, 'Only the centre and the staff of this place record return visits.');
+  throw denied(actor, { en: 'Only the centre and the staff of this place record return visits.', zh: '只有综治中心和当地工作人员才能登记回访。' });
 }
 
 function roleOn(actor: Actor | null, roles: readonly Role[], path: string): Role {
   return assignmentsWith(actor, roles).find((a) => path.startsWith(a.nodePath))?.role ?? roles[0] ?? 'admin';
+}
+
+/**
+ * Who reported (姓名, masked number) is for the staff of the place and the owning centre, who call back; handlers
+ * see the matter, not its reporter. The full number, as for residents (people.policy.ts REVEALERS), only with a
+ * reason and an audit row: the same roles over the matter's place, or the centre that owns it.
+ */
+export function assertMaySeeReporter(actor: Actor | null, m: MatterRow): Role {
+  if (holdsOn(actor, CENTRE, m.owner_path)) return roleOn(actor, CENTRE, m.owner_path);
+  if (holdsOn(actor, AREA_READERS, m.area_path)) return roleOn(actor, AREA_READERS, m.area_path);
+  throw denied(actor, { en: 'Only the centre and the staff of this place see who reported a matter.', zh: '只有中心和本地的工作人员能看到是哪个反映的。' });
+}
+
+export function mayRevealReporter(actor: Actor | null, m: MatterRow): boolean {
+  return holdsOn(actor, CENTRE, m.owner_path) || holdsOn(actor, REVEALERS.phone, m.area_path);
+}
+
+export function assertMayRevealReporter(actor: Actor | null, m: MatterRow): void {
+  if (!mayRevealReporter(actor, m)) throw denied(actor, { en: 'Your role may not see the reporter’s full number here.', zh: '你的角色在这里不能看完整的电话号码。' });
 }

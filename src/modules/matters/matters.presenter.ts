@@ -3,6 +3,8 @@ import { PUBLIC_STAGES, publicStage } from '../../core/matters/workflow.ts';
 import type { Selectable } from 'kysely';
 import type { AssignmentRow, CategoryRow, MatterPhotosTable, MatterRequestsTable, MatterRow } from '../../db/schema.ts';
 import { isOverdue, VERIFIED_STATUSES } from '../../core/vocabulary.ts';
+import { placeLabel } from '../../core/geo/features.ts';
+import type { ReporterSource } from './reporter.service.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -54,14 +56,38 @@ export function presentPublic({ m, events, categoryName }: { m: MatterRow; event
 }
 
 /** A matter with its assignments, timeline, photos and open or decided requests (GET /api/matters/:id). */
-export function presentDetail(d: { m: MatterRow; category: { code: string; name: string; catalogue: string } | null; assignments: AssignmentRow[]; events: Parameters<typeof presentEvent>[0][]; photos: Selectable<MatterPhotosTable>[]; requests: Selectable<MatterRequestsTable>[] }) {
+export function presentDetail(d: { m: MatterRow; category: { code: string; name: string; catalogue: string } | null; assignments: AssignmentRow[]; events: Parameters<typeof presentEvent>[0][]; photos: Selectable<MatterPhotosTable>[]; requests: Selectable<MatterRequestsTable>[]; place?: PlaceRow | null }) {
   return {
     ...presentMatter(d.m), category: d.category, assignments: d.assignments.map(presentAssignment), timeline: d.events.map(presentEvent),
     photos: d.photos.map((p) => ({ hash: p.file_hash, stage: p.stage, eventId: p.event_id })),
     requests: d.requests.map((r) => ({ id: r.id, kind: r.kind, reason: r.reason, status: r.status, extendTo: iso(r.extend_to) })),
+    place: d.place ? presentMatterPlace(d.m, d.place) : null,
+  };
+}
+
+type PlaceRow = { building_id: number | null; building_name: string | null; building_address: string | null; lng: number | null; lat: number | null;
+  grid_id: number; grid_name: string; estate_name: string | null; community_name: string | null };
+
+/** The matter's place by name; its point is the matter's own, else its building's (both WGS-84). */
+function presentMatterPlace(m: MatterRow, p: PlaceRow) {
+  return {
+    label: p.building_name ? placeLabel(p.estate_name, p.building_name) : p.grid_name,
+    buildingId: p.building_id, buildingName: p.building_name, buildingAddress: p.building_address,
+    gridId: p.grid_id, gridName: p.grid_name, communityName: p.community_name,
+    lng: m.lng ?? p.lng, lat: m.lat ?? p.lat,
   };
 }
 
 export const presentDuePreview = ({ due, category }: { due: Date; category: Pick<CategoryRow, 'code' | 'name' | 'deadline_amount' | 'deadline_unit'> }) => ({
   dueAt: due.toISOString(), amount: category.deadline_amount, unit: category.deadline_unit, category: { code: category.code, name: category.name },
+});
+
+/** The reporter before a call back: the number masked; `mayReveal` says whether the audited reveal is open. */
+export const presentReporter = (r: { source: ReporterSource; name: string | null; phoneMasked: string | null; mayReveal: boolean }) => ({
+  source: r.source, name: r.name, phoneMasked: r.phoneMasked, mayReveal: r.mayReveal,
+});
+
+/** The audited reveal of the reporter's number: the one place it leaves in full. */
+export const presentReporterReveal = (r: { source: ReporterSource; name: string | null; phone: string }) => ({
+  source: r.source, name: r.name, phone: r.phone,
 });

@@ -82,6 +82,13 @@ export const reporterAccounts = (db: Kysely<DB>, matterId: number) =>
     .select(['r.user_id', 'res.user_id as resident_user_id']).where('r.matter_id', '=', matterId).execute();
 
 
+/** Who reported a matter and how to reach them: the phone given with the report, the resident's, the account's (sealed). */
+export const reporterContact = (db: Kysely<DB>, matterId: number) =>
+  db.selectFrom('matters as m').leftJoin('residents as r', 'r.id', 'm.reporter_resident_id').leftJoin('users as u', 'u.id', 'm.reporter_user_id')
+    .select(['m.reporter_anonymous', 'm.contact_name', 'm.contact_phone_enc', 'm.contact_phone_masked', 'r.id as resident_id', 'r.name as resident_name', 'r.phone_enc as resident_phone_enc',
+      'r.phone_masked as resident_phone_masked', 'u.id as user_id', 'u.display_name as user_name', 'u.phone_enc as user_phone_enc', 'u.phone_masked as user_phone_masked'])
+    .where('m.id', '=', matterId).executeTakeFirst();
+
 export const listRequests = (db: Kysely<DB>, matterId: number) => db.selectFrom('matter_requests').selectAll().where('matter_id', '=', matterId).orderBy('id').execute();
 export const insertRequest = (db: Kysely<DB>, row: Insertable<MatterRequestsTable>) => db.insertInto('matter_requests').values(row).returning('id').executeTakeFirstOrThrow();
 export const updateRequest = (db: Kysely<DB>, id: number, patch: Updateable<MatterRequestsTable>) => db.updateTable('matter_requests').set(patch).where('id', '=', id).execute();
@@ -143,7 +150,7 @@ export async function findNearbyOpen(db: Kysely<DB>, q: { categoryId: number; ln
      where category_id = ${q.categoryId} and reported_at >= ${q.since} and lng is not null
        and ${notFinished('status')} and id <> ${q.excludeId ?? 0}
        and abs(lat - ${q.lat}) < ${q.metres / 110540} and abs(lng - ${q.lng}) < ${q.metres / 80000}
-     order by distance limit 5`.execute(db);
+     order by distance, id limit 5`.execute(db);
   return rows.filter((r) => r.distance <= q.metres);
 }
 

@@ -108,6 +108,12 @@ export const detailSchema = matterSchema.extend({
   timeline: z.array(eventSchema),
   photos: z.array(z.object({ hash: z.string(), stage: z.string(), eventId: z.number().nullable() })),
   requests: z.array(z.object({ id: z.number(), kind: z.string(), reason: z.string(), status: z.string(), extendTo: isoOrNull })),
+  place: z.object({
+    label: z.string().describe('estate and building (锦绣花园3栋), else the grid: what a person looks for on the spot'),
+    buildingId: z.number().nullable(), buildingName: z.string().nullable(), buildingAddress: z.string().nullable(),
+    gridId: z.number(), gridName: z.string(), communityName: z.string().nullable(),
+    lng: z.number().nullable().describe('WGS-84: the matter\'s own point, else its building\'s'), lat: z.number().nullable(),
+  }).nullable().describe('where it is, by name: building, grid and community (null when the matter has neither grid nor building)'),
 });
 export const listItemSchema = z.object({
   id: z.number(), code: z.string(), publicCode: z.string(), title: z.string(), source: z.string(), status: z.string(), stage: z.number(), level: z.string(), urgent: z.boolean(),
@@ -127,3 +133,12 @@ export const suggestionSchema = z.object({
   category: scoredCode.nullable(), alternatives: z.array(scoredCode), complexity: z.enum(COMPLEXITIES), scope: z.enum(MATTER_SCOPES),
   level: z.enum(MATTER_LEVELS), leadBoard: z.enum(BOARD_KINDS).nullable(), urgent: z.boolean(), reasons: z.array(z.string()).describe('why, in Chinese'),
 });
+
+const reporterSource = z.enum(['contact', 'resident', 'account', 'anonymous', 'none']).describe('where the name and number come from: given with the report, the resident record, the reporting account; or nobody');
+/** Who reported, as the operator sees them before calling back (回访): the number masked. */
+export const reporterSchema = z.object({
+  source: reporterSource, name: z.string().nullable(), phoneMasked: z.string().nullable(),
+  mayReveal: z.boolean().describe('a number exists and the caller may reveal it (with a reason, audited)'),
+});
+export const reporterRevealBody = z.object({ reason: z.string().trim().min(2, 'say why you need the full number').max(200) });
+export const reporterRevealSchema = z.object({ source: reporterSource, name: z.string().nullable(), phone: z.string() });

@@ -13,6 +13,7 @@ import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../../core/beiji
 import { listCategories } from '../dictionary/dictionary.repository.ts';
 import { assertUploaded } from '../files/files.service.ts';
 import { mayReadResident } from '../people/people.policy.ts';
+import { placeRef } from '../structure/map.repository.ts';
 import type { StructureService } from '../structure/structure.service.ts';
 import { assertMayDispatch, assertMayReport, visibility } from './matters.policy.ts';
 import * as repo from './matters.repository.ts';
@@ -53,7 +54,7 @@ export class MattersService {
     const area = await this.resolveArea(trx, input.location);
     const categories = await listCategories(trx);
     const category = input.categoryCode ? categories.find((c) => c.code === input.categoryCode) : undefined;
-    if (input.categoryCode && !category) throw new AppError('VALIDATION_FAILED', `Unknown category code ${input.categoryCode}.`);
+    if (input.categoryCode && !category) throw new AppError('VALIDATION_FAILED', { en: `Unknown category code ${input.categoryCode}.`, zh: `没有编码为 ${input.categoryCode} 的事件分类。` });
     const suggestion = suggestTriage(input.description, categories.map(toSeedShape), category ? { categoryCode: category.code } : undefined);
     const chosen = category ?? categories.find((c) => c.code === suggestion.category?.code);
     const owner = await ancestorAt(trx, area.path, ['town', 'district']);
@@ -96,7 +97,7 @@ export class MattersService {
     if (!m) return null;
     const first = await repo.firstReportActor(this.deps.db, m.id);
     const me = recordedUserId(ctx.actor);
-    if (me === null || first?.actor_user_id !== me) throw new AppError('CONFLICT', 'That clientId was already used for another report.');
+    if (me === null || first?.actor_user_id !== me) throw new AppError('CONFLICT', { en: 'That clientId was already used for another report.', zh: '这条草稿已经用来上报过别的事了，请重新填写。' });
     return m;
   }
 
@@ -128,7 +129,7 @@ export class MattersService {
       applyStep(trx, ctx, loaded, 'register', 'web', async () => {
         const role = assertMayDispatch(ctx.actor, loaded.m);
         const category = await repo.activeCategoryByCode(trx, body.categoryCode);
-        if (!category) throw new AppError('VALIDATION_FAILED', `Unknown category code ${body.categoryCode}.`);
+        if (!category) throw new AppError('VALIDATION_FAILED', { en: `Unknown category code ${body.categoryCode}.`, zh: `没有编码为 ${body.categoryCode} 的事件分类。` });
         const suggestion = suggestTriage(loaded.m.description, [toSeedShape(category)], { categoryCode: category.code });
         const level = body.level ?? (body.scope ? levelOfScope(body.scope) : suggestion.level) as MatterLevel;
         const owner = await ownerFor(trx, loaded.m.area_path, level);
@@ -159,11 +160,12 @@ export class MattersService {
   async detail(ctx: RequestContext, id: number) {
     const m = await this.get(ctx, id);
     const { db } = this.deps;
-    const [assignments, events, photos, requests, category] = await Promise.all([
+    const [assignments, events, photos, requests, category, place] = await Promise.all([
       repo.listAssignments(db, id), repo.listEvents(db, id), repo.listPhotos(db, id), repo.listRequests(db, id),
       m.category_id ? repo.categoryRef(db, m.category_id) : undefined,
+      placeRef(db, m.building_id, m.grid_id),
     ]);
-    return { m, assignments, events, photos, requests, category: category ?? null };
+    return { m, assignments, events, photos, requests, category: category ?? null, place };
   }
 
   async list(ctx: RequestContext, q: z.infer<typeof listQuery>) {
@@ -190,7 +192,7 @@ export class MattersService {
   async publicView(code: string) {
     const publicCode = normalizePublicCode(code);
     const m = publicCode ? await repo.getMatterByPublicCode(this.deps.db, publicCode) : undefined;
-    if (!m) throw notFound('The matter');
+    if (!m) throw notFound({ en: 'The matter', zh: '这件事' });
     const events = await repo.listPublicEvents(this.deps.db, m.id);
     const category = m.category_id ? await repo.categoryRef(this.deps.db, m.category_id) : undefined;
     return { m, events, categoryName: category?.name ?? null };
@@ -199,7 +201,7 @@ export class MattersService {
   private async resolveArea(trx: Kysely<DB>, location: ReportInput['location']) {
     if ('lng' in location) {
       const found = await this.structure.locate(location.lng, location.lat, location.crs, trx);
-      if (!found.grid) throw new AppError('VALIDATION_FAILED', 'That location is outside every grid; choose the grid or the community instead.');
+      if (!found.grid) throw new AppError('VALIDATION_FAILED', { en: 'That location is outside every grid; choose the grid or the community instead.', zh: '这个位置不在任何网格里，请改选网格或社区。' });
       const node = await this.structure.requireNode(found.microgrid?.id ?? found.grid.id, trx);
       return { id: node.id, path: node.path, gridId: found.grid.id, lng: location.lng, lat: location.lat, buildingId: null };
     }

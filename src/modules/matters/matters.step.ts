@@ -37,11 +37,11 @@ async function checkedMatter(db: Kysely<DB>, ctx: RequestContext, id: number, lo
   // Refuse the anonymous before touching the row, so nobody learns whether an id exists or where it stands.
   if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
   const m = await (lock ? repo.lockMatter : repo.getMatter)(db, id);
-  if (!m) throw notFound(`Matter ${id}`);
+  if (!m) throw notFound({ en: `Matter ${id}`, zh: `事件 ${id}` });
   const assignments = await repo.listAssignments(db, id);
   const reporterUserIds = await reporterUsers(db, m);
   // Jobs run as the system and see everything; people see only what they may read, else 404.
-  if (!isSystem(ctx.actor) && !mayRead(ctx.actor, m, assignments, reporterUserIds)) throw notFound(`Matter ${id}`);
+  if (!isSystem(ctx.actor) && !mayRead(ctx.actor, m, assignments, reporterUserIds)) throw notFound({ en: `Matter ${id}`, zh: `事件 ${id}` });
   return { m, assignments, reporterUserIds };
 }
 

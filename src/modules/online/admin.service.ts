@@ -46,7 +46,7 @@ export class OnlineAdminService {
       if (!body.categoryCode) throw new AppError('VALIDATION_FAILED', 'A category phrase needs a categoryCode.');
       if (!(await getCategoryByCode(this.deps.db, body.categoryCode))) throw new AppError('VALIDATION_FAILED', `Unknown category code ${body.categoryCode}.`);
     }
-    if (body.kind === 'urgent' && !body.urgentKind) throw new AppError('VALIDATION_FAILED', 'An urgent phrase needs an urgentKind.');
+    if (body.kind === 'urgent' && !body.urgentKind) throw new AppError('VALIDATION_FAILED', { en: 'An urgent phrase needs an urgentKind.', zh: '紧急词语要选一个紧急类别。' });
     const phrase = {
       kind: body.kind, phrase: body.phrase, category_code: body.kind === 'category' ? (body.categoryCode ?? null) : null,
       urgent_kind: body.kind === 'urgent' ? (body.urgentKind ?? null) : null,

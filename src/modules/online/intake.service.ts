@@ -1,3 +1,4 @@
+import { URGENT_KIND_NAMES, type UrgentKind } from '../../core/vocabulary.ts';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
@@ -200,7 +201,7 @@ export async function alertUrgent(db: Kysely<DB>, rows: Stored[]): Promise<void>
   const people = await urgentRecipients(db, [...new Set(urgent.map((r) => r.grid_id as number))]); // filtered to non-null just above
   const notices = urgent.flatMap((m) => people.filter((p) => p.grid_id === m.grid_id).map((p) => ({
     user_id: p.user_id, resident_id: null, matter_id: null, kind: 'group_message.urgent',
-    body: `紧急群消息（${m.urgent_kind ?? 'urgent'}）#${m.id} ${m.sender_name}：${m.text.slice(0, 80)}`,
+    body: `紧急群消息（${URGENT_KIND_NAMES[m.urgent_kind as UrgentKind] ?? '紧急'}）#${m.id} ${m.sender_name}：${m.text.slice(0, 80)}`,
   })));
   await insertNotices(db, notices);
 }

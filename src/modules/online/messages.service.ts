@@ -34,7 +34,7 @@ export class MessagesService {
     if (!group) throw notFound(`Online group ${groupId}`);
     // Group ids are listed to all grid staff, so another grid's worker is told no rather than not found.
     assertMayActOnGrid(ctx.actor, group.path, 'forward messages into its groups');
-    if (group.status !== 'active') throw new AppError('RETIRED', 'The online group is retired.');
+    if (group.status !== 'active') throw new AppError('RETIRED', { en: 'The online group is retired.', zh: '这个线上群已经停用了。' });
     await assertUploaded(this.deps.db, body.attachments.map((a) => a.fileHash), 'files');
     const [taken] = await this.intake.take([{
       via: 'forward', sourceId: null, externalGroupId: group.external_id, externalMsgId: body.clientId,
@@ -79,7 +79,7 @@ export class MessagesService {
       const group = await groupWithGrid(trx, body.groupId);
       if (!group) throw notFound(`Online group ${body.groupId}`);
       assertAdminOn(ctx.actor, group.path);
-      if (group.status !== 'active') throw new AppError('RETIRED', 'The online group is retired.');
+      if (group.status !== 'active') throw new AppError('RETIRED', { en: 'The online group is retired.', zh: '这个线上群已经停用了。' });
       if (group.external_id !== body.externalGroupId) {
         const taken = await groupByExternal(trx, group.platform, body.externalGroupId);
         if (taken) throw new AppError('CONFLICT', `External group ${body.externalGroupId} is already bound to online group ${taken.id}.`);
@@ -109,7 +109,7 @@ export class MessagesService {
         reporter: member?.resident_id ? { residentId: member.resident_id, anonymous: false } : { anonymous: false, contactName: m.sender_name.slice(0, 50) },
         urgent: m.urgency === 'urgent' ? true : undefined,
       };
-      if (input.description.trim().length < 2) throw new AppError('VALIDATION_FAILED', 'The message is too short to describe a matter; give a description.');
+      if (input.description.trim().length < 2) throw new AppError('VALIDATION_FAILED', { en: 'The message is too short to describe a matter; give a description.', zh: '这条消息太短，说不清是什么事，请写上事件描述。' });
       const matter = await this.matters.reportIn(trx, ctx, input);
       const message = await this.settle(trx, ctx, id, { state: 'to_matter', matter_id: matter.id }, { matterId: matter.id });
       return { matterId: matter.id, message };

@@ -30,7 +30,7 @@ export const mayLinkAccount = (groupPath: string, rolePaths: readonly string[]) 
 
 /** A figures page is about a node inside one of the actor's message scopes. */
 export function assertWithinScope(prefixes: string[], path: string): void {
-  if (!prefixes.some((p) => path.startsWith(p))) throw forbidden('That part of the tree is outside your scope.');
+  if (!prefixes.some((p) => path.startsWith(p))) throw forbidden({ en: 'That part of the tree is outside your scope.', zh: '这一片区不在你的管辖范围内。' });
 }
 
 export function assertMayActOnGrid(actor: Actor | null, gridPath: string, what: string): void {
@@ -38,13 +38,13 @@ export function assertMayActOnGrid(actor: Actor | null, gridPath: string, what: 
 }
 
 export function assertMayEditMembers(actor: Actor | null, gridPath: string): void {
-  if (!holdsOn(actor, MEMBER_EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may change its group members.');
+  if (!holdsOn(actor, MEMBER_EDITORS, gridPath)) throw denied(actor, { en: 'Only the staff of this grid may change its group members.', zh: '只有本网格的工作人员才能修改群成员。' });
 }
 
 export function assertAdmin(actor: Actor | null): void {
-  if (!isAdmin(actor)) throw denied(actor, 'Only an administrator may do this.');
+  if (!isAdmin(actor)) throw denied(actor, { en: 'Only an administrator may do this.', zh: '只有管理员才能做这件事。' });
 }
 
 export function assertAdminOn(actor: Actor | null, path: string): void {
-  if (!holdsOn(actor, ADMIN, path)) throw denied(actor, 'Only an administrator of this part of the tree may do this.');
+  if (!holdsOn(actor, ADMIN, path)) throw denied(actor, { en: 'Only an administrator of this part of the tree may do this.', zh: '只有这一片区的管理员才能做这件事。' });
 }

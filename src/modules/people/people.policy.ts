@@ -29,7 +29,7 @@ export function residentReadScope(actor: Actor | null): ResidentScope {
     buildingIds: heads.filter((a) => a.role === 'building_head' && a.buildingId !== null).map((a) => a.buildingId as number), // filtered non-null above
     unitIds: heads.filter((a) => a.role === 'unit_head' && a.unitId !== null).map((a) => a.unitId as number), // filtered non-null above
   };
-  if (scope.prefixes.length + scope.buildingIds.length + scope.unitIds.length === 0) throw denied(actor, 'Your roles give no access to residents’ information.');
+  if (scope.prefixes.length + scope.buildingIds.length + scope.unitIds.length === 0) throw denied(actor, { en: 'Your roles give no access to residents’ information.', zh: '你的角色不能查看居民信息。' });
   return scope;
 }
 
@@ -39,12 +39,12 @@ export function mayReadResident(actor: Actor | null, r: { gridPath: string; buil
 }
 
 export function assertMayEditResidents(actor: Actor | null, gridPath: string): void {
-  if (!holdsOn(actor, EDITORS, gridPath)) throw denied(actor, 'Only the staff of this grid may record or change its residents.');
+  if (!holdsOn(actor, EDITORS, gridPath)) throw denied(actor, { en: 'Only the staff of this grid may record or change its residents.', zh: '只有本网格的工作人员才能登记或修改这里的居民。' });
 }
 
 export function assertMayReveal(actor: Actor | null, field: 'phone' | 'id_number', gridPath: string): void {
   if (!holdsOn(actor, REVEALERS[field], gridPath)) {
-    throw denied(actor, field === 'phone' ? 'Your role may not see full phone numbers here.' : 'Your role may not see full ID numbers.');
+    throw denied(actor, field === 'phone' ? { en: 'Your role may not see full phone numbers here.', zh: '你的角色在这里不能看完整的手机号。' } : { en: 'Your role may not see full ID numbers.', zh: '你的角色不能看完整的身份证号。' });
   }
 }
 
@@ -52,12 +52,12 @@ export function assertMayReveal(actor: Actor | null, field: 'phone' | 'id_number
 const MANAGERS: readonly Role[] = ['admin'];
 
 export function assertMayManagePeopleAt(actor: Actor | null, nodePath: string): void {
-  if (!holdsOn(actor, MANAGERS, nodePath)) throw denied(actor, 'Only an administrator of this part of the tree may manage people and roles here.');
+  if (!holdsOn(actor, MANAGERS, nodePath)) throw denied(actor, { en: 'Only an administrator of this part of the tree may manage people and roles here.', zh: '只有这一片区的管理员才能管理这里的人员和角色。' });
 }
 
 /** Where the actor may list accounts: the subtrees they administer. */
 export function accountScope(actor: Actor | null): string[] {
-  if (!holdsAny(actor, MANAGERS)) throw denied(actor, 'Only administrators may list accounts.');
+  if (!holdsAny(actor, MANAGERS)) throw denied(actor, { en: 'Only administrators may list accounts.', zh: '只有管理员才能查看账号列表。' });
   return prefixesFor(actor, MANAGERS);
 }
 

@@ -45,7 +45,7 @@ export class PeopleService {
     const row = await repo.getResident(this.deps.db, id);
     if (!row || !mayReadResident(ctx.actor, { gridPath: row.grid_path, buildingId: row.building_id, unitId: row.unit_id })) {
       // The same answer for "absent" and "not yours", so ids reveal nothing.
-      throw notFound(`Resident ${id}`);
+      throw notFound({ en: `Resident ${id}`, zh: `居民 ${id}` });
     }
     return row;
   }
@@ -65,7 +65,7 @@ export class PeopleService {
     if (input.householdId !== null) await assertHouseholdIn(trx, input.householdId, grid.id);
     const phone = input.phone ? vault.seal('phone', input.phone) : null;
     const idNumber = input.idNumber ? vault.seal('id_number', input.idNumber) : null;
-    if (idNumber && (await repo.findResidentByIdHash(trx, idNumber.hash))) throw new AppError('CONFLICT', 'A resident with this ID number is already registered.');
+    if (idNumber && (await repo.findResidentByIdHash(trx, idNumber.hash))) throw new AppError('CONFLICT', { en: 'A resident with this ID number is already registered.', zh: '这个身份证号的居民已经登记过了。' });
     const { id } = await repo.insertResident(trx, {
       grid_id: grid.id, household_id: input.householdId, name: input.name, gender: input.gender, birth_date: input.birthDate,
       phone_hash: phone?.hash ?? null, phone_enc: phone?.enc ?? null, phone_masked: phone?.masked ?? null,
@@ -78,7 +78,7 @@ export class PeopleService {
   async updateResident(ctx: RequestContext, id: number, patch: z.infer<typeof updateResidentBody>) {
     await this.deps.db.transaction().execute(async (trx) => {
       const row = await repo.getResident(trx, id);
-      if (!row) throw notFound(`Resident ${id}`);
+      if (!row) throw notFound({ en: `Resident ${id}`, zh: `居民 ${id}` });
       assertMayEditResidents(ctx.actor, row.grid_path);
       if (patch.householdId != null) await assertHouseholdIn(trx, patch.householdId, row.grid_id);
       const phone = patch.phone ? this.deps.vault.seal('phone', patch.phone) : null;
@@ -96,7 +96,7 @@ export class PeopleService {
     const row = await this.getResident(ctx, id);
     for (const field of body.fields) assertMayReveal(ctx.actor, field, row.grid_path);
     const sealed = await repo.getSealed(this.deps.db, id);
-    if (!sealed) throw notFound(`Resident ${id}`);
+    if (!sealed) throw notFound({ en: `Resident ${id}`, zh: `居民 ${id}` });
     // Only the fields asked for (and checked above) are decrypted.
     const open = (field: 'phone' | 'id_number', enc: string | null) => (body.fields.includes(field) && enc ? this.deps.vault.open(enc) : null);
     // The audit row commits before the numbers leave: no record, no reveal.

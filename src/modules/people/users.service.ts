@@ -30,7 +30,7 @@ export class UsersService {
     const roles = (await this.rolesOf([id])).get(id) ?? [];
     // Ended roles count too: an administrator keeps sight of someone whose last role here they just ended.
     const paths = await access.assignmentPathsOf(this.deps.db, id);
-    if (!user || !mayReadAccount(ctx.actor, paths.map((p) => p.path))) throw notFound(`User ${id}`);
+    if (!user || !mayReadAccount(ctx.actor, paths.map((p) => p.path))) throw notFound({ en: `User ${id}`, zh: `账号 ${id}` });
     return { ...user, roles };
   }
 
@@ -42,7 +42,7 @@ export class UsersService {
 
   /** Creates an account with its roles inside the caller's transaction (imports reuse this). */
   async createIn(trx: Kysely<DB>, ctx: RequestContext, body: Omit<z.infer<typeof createUserBody>, 'password'> & { passwordHash: string | null }): Promise<number> {
-    if (await access.findUserByUsername(trx, body.username)) throw new AppError('CONFLICT', `The username ${body.username} is taken.`);
+    if (await access.findUserByUsername(trx, body.username)) throw new AppError('CONFLICT', { en: `The username ${body.username} is taken.`, zh: `用户名 ${body.username} 已经有人用了，请换一个。` });
     const resolved = [];
     for (const role of body.roles) {
       const r = await resolveAssignment(trx, role);
@@ -96,7 +96,7 @@ export class UsersService {
   private async insertRole(trx: Kysely<DB>, userId: number, a: access.NewAssignment): Promise<number> {
     if (a.role === 'grid_chief') {
       const taken = await access.findActiveGridChief(trx, a.nodeId, a.abSlot ?? 'A');
-      if (taken) throw new AppError('CONFLICT', `This grid already has a grid chief in slot ${a.abSlot}; end that role first.`);
+      if (taken) throw new AppError('CONFLICT', { en: `This grid already has a grid chief in slot ${a.abSlot}; end that role first.`, zh: `这个网格已经有 ${a.abSlot} 岗网格长了，请先结束那个角色。` });
     }
     return (await access.insertAssignment(trx, userId, a)).id;
   }

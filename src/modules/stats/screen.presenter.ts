@@ -1,4 +1,5 @@
 import { type MetricTotals, onTimeRate, satisfactionRate } from '../../core/stats/formulas.ts';
+import { redactPersonal } from '../../core/redact.ts';
 import type { ProgressRow, TaskRow } from '../inspection/inspection.repository.ts';
 import type * as repo from './screen.repository.ts';
 
@@ -17,6 +18,34 @@ export function presentInspection(t: TaskRow, rows: ProgressRow[], now: Date) {
   return { id: t.id, title: t.title, dueAt: t.due_at.toISOString(), overdue: t.due_at < now, total, checked: total - count('pending'), abnormal: count('abnormal') };
 }
 
+/** Characters of a group message shown on the screen: a glance, not the message. */
+export const EXCERPT_CHARS = 40;
+
+/** A message's text for the screen: personal numbers and self-given names masked, then cut short. */
+export function excerpt(text: string): string {
+  const chars = [...redactPersonal(text.replace(/\s+/g, ' ').trim())];
+  return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : chars.join('');
+}
+
+type MessageRef = Awaited<ReturnType<typeof repo.latestMessages>>[number];
+/** A group message on the screen: never its full text nor its sender. */
+export const presentMessageRef = (m: MessageRef) => ({
+  id: m.id, at: m.received_at.toISOString(), gridName: m.grid_name, urgent: m.urgency === 'urgent', urgentKind: m.urgent_kind,
+  categoryCode: m.category_code, categoryName: m.category_name, state: m.state, excerpt: excerpt(m.text),
+});
+
+export interface ScreenMessages {
+  today: string;
+  figures: Awaited<ReturnType<typeof repo.messageFigures>>;
+  latest: MessageRef[];
+}
+
+export const presentMessages = (o: ScreenMessages) => ({
+  today: o.today,
+  figures: { messages: o.figures.messages, actionable: o.figures.actionable, urgent: o.figures.urgent, handledInGroup: o.figures.handled_in_group, toMatter: o.figures.to_matter },
+  latest: o.latest.map(presentMessageRef),
+});
+
 export interface Overview {
   node: { id: number; level: string; code: string; name: string };
   now: Date;
@@ -31,6 +60,7 @@ export interface Overview {
   inspections: { tasks: TaskRow[]; progress: ProgressRow[] };
   urgent: MatterRef[];
   latest: MatterRef[];
+  online: ScreenMessages;
 }
 
 export function presentOverview(o: Overview) {
@@ -51,5 +81,6 @@ export function presentOverview(o: Overview) {
     inspections: o.inspections.tasks.map((t) => presentInspection(t, o.inspections.progress, o.now)),
     urgent: o.urgent.map(presentRef),
     latest: o.latest.map(presentRef),
+    online: presentMessages(o.online),
   };
 }

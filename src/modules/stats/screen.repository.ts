@@ -64,3 +64,28 @@ export function latestMatters(db: Kysely<DB>, path: string, now: Date, limit: nu
     .limit(limit)
     .execute();
 }
+
+/** Group messages of the grids under `path` received in [from, to): taken in, sensed actionable or urgent, and what became of them. */
+export async function messageFigures(db: Kysely<DB>, path: string, from: Date, to: Date) {
+  const row = await db.selectFrom('group_messages as gm').innerJoin('nodes as n', 'n.id', 'gm.grid_id')
+    .select([
+      sql<number>`count(*)::int`.as('messages'),
+      sql<number>`(count(*) filter (where gm.actionable))::int`.as('actionable'),
+      sql<number>`(count(*) filter (where gm.urgency = 'urgent'))::int`.as('urgent'),
+      sql<number>`(count(*) filter (where gm.state = 'handled_in_group'))::int`.as('handled_in_group'),
+      sql<number>`(count(*) filter (where gm.state = 'to_matter'))::int`.as('to_matter'),
+    ])
+    .where('n.path', 'like', `${path}%`).where('gm.received_at', '>=', from).where('gm.received_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** The latest actionable or urgent group messages of the grids under `path`, newest first, with their grid and sensed category. */
+export function latestMessages(db: Kysely<DB>, path: string, limit: number) {
+  return db.selectFrom('group_messages as gm').innerJoin('nodes as n', 'n.id', 'gm.grid_id').leftJoin('categories as c', 'c.code', 'gm.category_code')
+    .select(['gm.id', 'gm.received_at', 'gm.text', 'gm.urgency', 'gm.urgent_kind', 'gm.category_code', 'gm.state', 'n.name as grid_name', 'c.name as category_name'])
+    .where('n.path', 'like', `${path}%`).where((eb) => eb.or([eb('gm.actionable', '=', true), eb('gm.urgency', '=', 'urgent')]))
+    .orderBy('gm.id', 'desc')
+    .limit(limit)
+    .execute();
+}

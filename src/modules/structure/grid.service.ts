@@ -76,7 +76,7 @@ export class GridService {
       assertMayEditGridContents(ctx.actor, grid.path);
       if (grid.status === 'retired') throw new AppError('RETIRED');
       if (await repo.findGroupByExternal(trx, body.platform, body.externalId)) {
-        throw new AppError('CONFLICT', `The ${body.platform} group ${body.externalId} is already bound to a grid.`);
+        throw new AppError('CONFLICT', { en: `The ${body.platform} group ${body.externalId} is already bound to a grid.`, zh: `这个群（${body.externalId}）已经绑定到一个网格了。` });
       }
       const group = await repo.insertGroup(trx, body);
       await appendAudit(trx, ctx, { action: 'group.create', subjectType: 'online_group', subjectId: group.id, details: { gridId: grid.id } });

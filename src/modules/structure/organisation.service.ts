@@ -24,8 +24,8 @@ export class OrganisationService {
     return this.deps.db.transaction().execute(async (trx) => {
       const node = await this.structure.requireNode(body.nodeId, trx);
       assertMayEditTree(ctx.actor, node.path);
-      if (node.level !== 'town' && node.level !== 'district') throw new AppError('INVALID_HIERARCHY', 'Boards belong to a town/street or district governance centre.');
-      if ((await repo.listBoards(trx, node.id)).some((b) => b.kind === body.kind)) throw new AppError('CONFLICT', `This centre already has a ${body.kind} board.`);
+      if (node.level !== 'town' && node.level !== 'district') throw new AppError('INVALID_HIERARCHY', { en: 'Boards belong to a town/street or district governance centre.', zh: '板块只能设在街镇或区县的综治中心。' });
+      if ((await repo.listBoards(trx, node.id)).some((b) => b.kind === body.kind)) throw new AppError('CONFLICT', { en: `This centre already has a ${body.kind} board.`, zh: `这个中心已经有这类板块了。` });
       const board = await repo.insertBoard(trx, node.id, body.kind, body.name);
       await appendAudit(trx, ctx, { action: 'board.create', subjectType: 'board', subjectId: board.id, details: { nodeId: node.id, kind: body.kind } });
       return { ...board, posts: [] };
@@ -37,7 +37,7 @@ export class OrganisationService {
       const board = await repo.getBoard(trx, boardId);
       if (!board) throw notFound(`Board ${boardId}`);
       assertMayEditTree(ctx.actor, (await this.structure.requireNode(board.node_id, trx)).path);
-      if ((await repo.listPosts(trx, [boardId])).some((p) => p.name === name)) throw new AppError('CONFLICT', `The board already has a post named ${name}.`);
+      if ((await repo.listPosts(trx, [boardId])).some((p) => p.name === name)) throw new AppError('CONFLICT', { en: `The board already has a post named ${name}.`, zh: `这个板块已经有叫“${name}”的岗位了。` });
       const post = await repo.insertPost(trx, boardId, name);
       await appendAudit(trx, ctx, { action: 'post.create', subjectType: 'post', subjectId: post.id, details: { boardId, name } });
       return post;
@@ -55,12 +55,12 @@ export class OrganisationService {
     return this.deps.db.transaction().execute(async (trx) => {
       const node = await this.structure.requireNode(body.nodeId, trx);
       assertMayEditTree(ctx.actor, node.path);
-      if (node.level !== 'town' && node.level !== 'district') throw new AppError('INVALID_HIERARCHY', 'Departments attach to a town/street or a district.');
+      if (node.level !== 'town' && node.level !== 'district') throw new AppError('INVALID_HIERARCHY', { en: 'Departments attach to a town/street or a district.', zh: '部门只能挂在街镇或区县下面。' });
       if (body.boardId !== null) {
         const board = await repo.getBoard(trx, body.boardId);
         if (!board || board.node_id !== node.id) throw notFound(`Board ${body.boardId} of node ${node.id}`);
       }
-      if ((await repo.listDepartments(trx, [node.id])).some((d) => d.name === body.name)) throw new AppError('CONFLICT', `A department named ${body.name} already exists here.`);
+      if ((await repo.listDepartments(trx, [node.id])).some((d) => d.name === body.name)) throw new AppError('CONFLICT', { en: `A department named ${body.name} already exists here.`, zh: `这里已经有叫“${body.name}”的部门了。` });
       const dept = await repo.insertDepartment(trx, { nodeId: node.id, name: body.name, kind: body.kind, jointDutyType: body.jointDutyType, boardId: body.boardId });
       await appendAudit(trx, ctx, { action: 'department.create', subjectType: 'department', subjectId: dept.id, details: { nodeId: node.id, name: body.name } });
       return dept;

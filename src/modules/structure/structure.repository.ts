@@ -74,6 +74,7 @@ export async function countReferences(db: Kysely<DB>, id: number): Promise<Recor
     union all select 'online_groups', count(*)::int from online_groups where grid_id = ${id}
     union all select 'role_assignments', count(*)::int from role_assignments where node_id = ${id}
     union all select 'boards', count(*)::int from boards where node_id = ${id}
+    union all select 'map_features', count(*)::int from map_features where node_id = ${id}
     union all select 'departments', count(*)::int from departments where node_id = ${id}`.execute(db);
   return Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.what, r.n]));
 }

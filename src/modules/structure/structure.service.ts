@@ -50,7 +50,7 @@ export class StructureService {
   async getNodeDetail(id: number) {
     const { db } = this.deps;
     const node = await repo.getNodeWithBoundary(db, id);
-    if (!node) throw notFound('The node');
+    if (!node) throw notFound({ en: 'The node', zh: '这个节点' });
     const ancestorIds = node.path.split('/').filter(Boolean).map(Number).filter((a) => a !== id);
     const ancestors = ancestorIds.length ? await repo.listAncestors(db, ancestorIds) : [];
     const figures = await repo.subtreeFigures(db, node.path);
@@ -67,19 +67,19 @@ export class StructureService {
     if (input.parentId !== null && !parent) throw notFound(`Parent node ${input.parentId}`);
     if (parent) {
       assertMayEditTree(ctx.actor, parent.path);
-      if (parent.status === 'retired') throw new AppError('RETIRED', 'A retired node cannot receive new children.');
+      if (parent.status === 'retired') throw new AppError('RETIRED', { en: 'A retired node cannot receive new children.', zh: '已撤销的节点下面不能再加下级。' });
       if (childLevel[parent.level] !== input.level) {
         throw new AppError('INVALID_HIERARCHY', `A ${input.level} cannot sit under a ${parent.level}; a ${parent.level} holds ${childLevel[parent.level] ?? 'nothing'}.`);
       }
     } else {
       // Only an administrator of an existing district may add a new top-level district.
       assertMayEditTree(ctx.actor, '/');
-      if (input.level !== 'district') throw new AppError('INVALID_HIERARCHY', 'Only a district may be at the top of the tree.');
+      if (input.level !== 'district') throw new AppError('INVALID_HIERARCHY', { en: 'Only a district may be at the top of the tree.', zh: '只有区县能放在最上一级。' });
     }
     const problem = codeProblem(input.level, input.code, parent?.code ?? null);
     if (problem) throw new AppError('INVALID_CODE', `Code ${input.code}: ${problem}.`);
     const kind = checkKind(input.level, input.kind ?? null);
-    if (await repo.getNodeByCode(trx, input.code)) throw new AppError('CONFLICT', `Code ${input.code} is already used by another node.`);
+    if (await repo.getNodeByCode(trx, input.code)) throw new AppError('CONFLICT', { en: `Code ${input.code} is already used by another node.`, zh: `编码 ${input.code} 已经被别的节点用了。` });
     const created = await repo.insertNode(trx, {
       parent_id: parent?.id ?? null,
       level: input.level,
@@ -124,13 +124,13 @@ export class StructureService {
       const oldParent = node.parent_id ? await this.requireNode(node.parent_id, trx) : null;
       assertMayEditTree(ctx.actor, oldParent?.path ?? node.path);
       assertMayEditTree(ctx.actor, parent.path);
-      if (node.status === 'retired' || parent.status === 'retired') throw new AppError('RETIRED', 'Retired nodes cannot be moved or receive children.');
+      if (node.status === 'retired' || parent.status === 'retired') throw new AppError('RETIRED', { en: 'Retired nodes cannot be moved or receive children.', zh: '已撤销的节点不能移动，也不能加下级。' });
       if (childLevel[parent.level] !== node.level) throw new AppError('INVALID_HIERARCHY', `A ${node.level} cannot move under a ${parent.level}.`);
-      if (parent.path.startsWith(node.path)) throw new AppError('INVALID_HIERARCHY', 'A node cannot move under itself.');
+      if (parent.path.startsWith(node.path)) throw new AppError('INVALID_HIERARCHY', { en: 'A node cannot move under itself.', zh: '节点不能移到它自己下面。' });
       if (parent.id === node.parent_id) return;
       const newCode = recode(node.level, node.code, parent.code);
       const clash = await repo.getNodeByCode(trx, newCode);
-      if (clash) throw new AppError('CONFLICT', `Moving would give code ${newCode}, already used by ${clash.name}; renumber one of them first.`);
+      if (clash) throw new AppError('CONFLICT', { en: `Moving would give code ${newCode}, already used by ${clash.name}; renumber one of them first.`, zh: `移过去后编码会变成 ${newCode}，和“${clash.name}”重了，请先给其中一个改编码。` });
       await repo.moveSubtree(trx, node, parent.id, `${parent.path}${node.id}/`, newCode, CODE_PREFIX[node.level]);
       await appendAudit(trx, ctx, { action: 'node.move', subjectType: 'node', subjectId: id, details: { from: node.parent_id, to: parent.id, oldCode: node.code, newCode } });
     });
@@ -143,7 +143,7 @@ export class StructureService {
       if (node.status === 'retired') return;
       const children = await repo.countActiveChildren(trx, id);
       if (children > 0 && !cascade) {
-        throw new AppError('CONFLICT', `The node has ${children} active children; move or retire them first, or retire with cascade.`, { activeChildren: children });
+        throw new AppError('CONFLICT', { en: `The node has ${children} active children; move or retire them first, or retire with cascade.`, zh: `这个节点下面还有 ${children} 个在用的下级，请先移走或撤销它们，或者连同下级一起撤销。` }, { activeChildren: children });
       }
       await repo.retireSubtree(trx, node.path);
       await repo.bumpBoundaryVersion(trx);
@@ -175,7 +175,7 @@ export class StructureService {
 
   async requireNode(id: number, db: Kysely<DB> = this.deps.db) {
     const node = await repo.getNode(db, id);
-    if (!node) throw notFound(`Node ${id}`);
+    if (!node) throw notFound({ en: `Node ${id}`, zh: `节点 ${id}` });
     return node;
   }
 

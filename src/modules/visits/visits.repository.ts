@@ -10,12 +10,14 @@ export type VisitRow = NonNullable<Awaited<ReturnType<typeof getVisit>>>;
 
 export const getVisit = (db: Kysely<DB>, id: number) => visitsWithVisitor(db).where('visits.id', '=', id).executeTakeFirst();
 
-/** A grid's visits in [from, to), newest first. */
-export function listVisits(db: Kysely<DB>, q: { gridId: number; from?: Date; to?: Date; limit: number }) {
+/** A grid's visits in [from, to), newest first, one keyset page (limit + 1 rows) after (at, id). */
+export function listVisits(db: Kysely<DB>, q: { gridId: number; from?: Date; to?: Date; limit: number; after?: { at: Date; id: number } }) {
   let query = visitsWithVisitor(db).where('visits.grid_id', '=', q.gridId);
   if (q.from) query = query.where('visits.at', '>=', q.from);
   if (q.to) query = query.where('visits.at', '<', q.to);
-  return query.orderBy('visits.at', 'desc').orderBy('visits.id', 'desc').limit(q.limit).execute();
+  const after = q.after;
+  if (after) query = query.where((eb) => eb.or([eb('visits.at', '<', after.at), eb.and([eb('visits.at', '=', after.at), eb('visits.id', '<', after.id)])]));
+  return query.orderBy('visits.at', 'desc').orderBy('visits.id', 'desc').limit(q.limit + 1).execute();
 }
 
 export const findByClientId = (db: Kysely<DB>, clientId: string) => db.selectFrom('visits').select(['id', 'user_id']).where('client_id', '=', clientId).executeTakeFirst();

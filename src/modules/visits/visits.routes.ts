@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { pageSchema } from '../../core/cursor.ts';
 import { presentVisit, presentVisits } from './visits.presenter.ts';
 import * as s from './visits.schema.ts';
 import type { VisitsService } from './visits.service.ts';
@@ -17,10 +17,10 @@ export function visitsRoutes(visits: VisitsService): FastifyPluginAsyncZod {
     });
 
     app.get('/api/visits', {
-      schema: { tags, summary: "A grid's visits, newest first (the grid's staff and the centre)", querystring: s.listQuery, response: { 200: z.object({ items: z.array(s.visitSchema) }) } },
+      schema: { tags, summary: "A grid's visits, newest first (the grid's staff and the centre)", querystring: s.listQuery, response: { 200: pageSchema(s.visitSchema) } },
     }, async (req) => {
-      const { rows, details } = await visits.list(req.ctx, req.query);
-      return { items: presentVisits(rows, details) };
+      const { rows, nextCursor, details } = await visits.list(req.ctx, req.query);
+      return { items: presentVisits(rows, details), nextCursor };
     });
   };
 }

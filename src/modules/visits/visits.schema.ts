@@ -17,6 +17,7 @@ export const listQuery = z.object({
   from: z.iso.date().optional().describe('first day (Beijing time), inclusive'),
   to: z.iso.date().optional().describe('last day (Beijing time), inclusive'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
 });
 
 export const visitSchema = z.object({

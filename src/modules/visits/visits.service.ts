@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { endOfBeijingDay, startOfBeijingDay } from '../../core/beijing.ts';
+import { cursorTimeId, page } from '../../core/cursor.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { nowOf, type RequestContext } from '../../core/scope.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -25,14 +26,14 @@ export class VisitsService {
     if (earlier) return { created: false, ...(await this.get(ctx, earlier)) };
     const now = nowOf(ctx);
     const at = body.at ? new Date(body.at) : now;
-    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('VALIDATION_FAILED', 'A visit cannot be in the future.');
+    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('VALIDATION_FAILED', { en: 'A visit cannot be in the future.', zh: '走访时间不能晚于现在。' });
     const householdIds = [...new Set(body.householdIds)];
     const photos = [...new Set(body.photos)];
     try {
       const id = await this.deps.db.transaction().execute(async (trx) => {
         const found = await repo.householdsByIds(trx, householdIds);
         const outside = householdIds.filter((h) => !found.some((f) => f.id === h && f.grid_id === grid.id));
-        if (outside.length) throw new AppError('VALIDATION_FAILED', `Households not in grid ${grid.id}: ${outside.join(', ')}.`, { householdIds: outside });
+        if (outside.length) throw new AppError('VALIDATION_FAILED', { en: `Households not in grid ${grid.id}: ${outside.join(', ')}.`, zh: `有住户不在这个网格里：${outside.join('、')}。` }, { householdIds: outside });
         await assertUploaded(trx, photos);
         const v = await repo.insertVisit(trx, { gridId: grid.id, userId, at, note: body.note, clientId: body.clientId ?? null });
         await repo.insertVisitHouseholds(trx, v.id, householdIds);
@@ -52,9 +53,10 @@ export class VisitsService {
     const grid = await this.structure.requireGrid(q.gridId);
     assertMayReadVisits(ctx.actor, grid.path);
     const rows = await repo.listVisits(this.deps.db, {
-      gridId: grid.id, from: q.from ? startOfBeijingDay(q.from) : undefined, to: q.to ? endOfBeijingDay(q.to) : undefined, limit: q.limit,
+      gridId: grid.id, from: q.from ? startOfBeijingDay(q.from) : undefined, to: q.to ? endOfBeijingDay(q.to) : undefined, limit: q.limit, after: cursorTimeId(q.cursor),
     });
-    return { rows, details: await this.details(rows) };
+    const { items, nextCursor } = page(rows, q.limit, (r) => [r.at.toISOString(), r.id]);
+    return { rows: items, nextCursor, details: await this.details(items) };
   }
 
   async get(ctx: RequestContext, id: number) {
@@ -67,7 +69,7 @@ export class VisitsService {
   private async byClientId(clientId: string, userId: number): Promise<number | null> {
     const v = await repo.findByClientId(this.deps.db, clientId);
     if (!v) return null;
-    if (v.user_id !== userId) throw new AppError('CONFLICT', 'That clientId was already used for another visit.');
+    if (v.user_id !== userId) throw new AppError('CONFLICT', { en: 'That clientId was already used for another visit.', zh: '这条草稿已经用来登记过别的走访了，请重新填写。' });
     return v.id;
   }
 

@@ -1,4 +1,5 @@
 import createClient, { type ClientPathsWithMethod, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import { i18n } from '../i18n/index.ts';
 import type { paths } from './schema';
 
 /**
@@ -8,6 +9,14 @@ import type { paths } from './schema';
  * exports) are plain URLs and the live streams are EventSources, so neither needs a fetch helper.
  */
 const client = createClient<paths>({ baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin, credentials: 'same-origin' });
+
+/** Every call says the page's current language, so the server's error messages come back in it (src/http/errors.ts). */
+client.use({
+  onRequest({ request }) {
+    request.headers.set('accept-language', i18n.global.locale.value === 'en' ? 'en' : 'zh-CN,zh;q=0.9');
+    return request;
+  },
+});
 
 type Verb = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Init<P extends keyof paths, M extends Verb> = MaybeOptionalInit<paths[P], M>;

@@ -1587,6 +1587,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/map/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tile server of the maps and its coordinate system, if any (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: no tile server; the maps draw grids, communities, roads, landmarks and buildings themselves */
+                            tiles: {
+                                /** @description XYZ template: {z} {x} {y}, maybe {s} */
+                                url: string;
+                                /**
+                                 * @description the coordinate system the tiles are drawn in; gcj02 means every overlay is shifted to match
+                                 * @enum {string}
+                                 */
+                                crs: "wgs84" | "gcj02" | "cgcs2000";
+                                attribution: string;
+                                subdomains: string;
+                                maxZoom: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/map/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Named roads, rivers, parks and landmarks around a node, as GeoJSON in WGS-84 (public, for maps without tiles) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description features around this node (its own, its ancestors' and its descendants') */
+                    under?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                            features: {
+                                /** @enum {string} */
+                                type: "Feature";
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "Point" | "LineString" | "Polygon";
+                                    coordinates: unknown;
+                                };
+                                properties: {
+                                    id: number;
+                                    /** @enum {string} */
+                                    kind: "main_road" | "road" | "river" | "park" | "landmark";
+                                    name: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/map/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Buildings to choose a place from: nearest first around a point, searchable by name or address (signed in, within my part of the tree) */
+        get: {
+            parameters: {
+                query?: {
+                    lng?: number;
+                    lat?: number;
+                    /** @description of lng/lat; answers are always WGS-84 */
+                    crs?: "wgs84" | "gcj02";
+                    /** @description part of a building's name or address, its estate or its grid */
+                    q?: string;
+                    /** @description only buildings in the subtree of this node */
+                    under?: number;
+                    /** @description metres around the point, when there is no search text */
+                    radius?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the building id, for a report's location { buildingId } */
+                                id: number;
+                                name: string;
+                                /** @description estate and building, e.g. 锦绣花园3栋 */
+                                label: string;
+                                address: string;
+                                gridId: number;
+                                gridName: string;
+                                communityName: string | null;
+                                lng: number;
+                                lat: number;
+                                /** @description from the given point, in metres */
+                                distanceM: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/residents": {
         parameters: {
             query?: never;
@@ -2956,6 +3127,107 @@ export interface paths {
                                 reportedAt: string;
                                 areaName: string | null;
                             }[];
+                            /** @description the online grid at work today (as GET /api/screen/messages) */
+                            online: {
+                                /** @description Beijing calendar day of the figures */
+                                today: string;
+                                figures: {
+                                    /** @description group messages taken in today in grids under the node */
+                                    messages: number;
+                                    /** @description of them sensed actionable */
+                                    actionable: number;
+                                    /** @description of them sensed urgent */
+                                    urgent: number;
+                                    /** @description of them now handled in the group */
+                                    handledInGroup: number;
+                                    /** @description of them now turned into matters */
+                                    toMatter: number;
+                                };
+                                /** @description the latest actionable or urgent group messages, newest first, up to 12 */
+                                latest: {
+                                    id: number;
+                                    /** @description received */
+                                    at: string;
+                                    gridName: string;
+                                    urgent: boolean;
+                                    urgentKind: string | null;
+                                    categoryCode: string | null;
+                                    categoryName: string | null;
+                                    state: string;
+                                    /** @description the start of the text with phone and ID numbers and self-given names masked; never the full text or the sender */
+                                    excerpt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screen/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The online grid on the big screen: today's group-message figures and the latest actionable or urgent messages, redacted (centre over the node)
+         * @description The online part of GET /api/screen/overview alone, for refetching on events of GET /api/live/messages.
+         */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Beijing calendar day of the figures */
+                            today: string;
+                            figures: {
+                                /** @description group messages taken in today in grids under the node */
+                                messages: number;
+                                /** @description of them sensed actionable */
+                                actionable: number;
+                                /** @description of them sensed urgent */
+                                urgent: number;
+                                /** @description of them now handled in the group */
+                                handledInGroup: number;
+                                /** @description of them now turned into matters */
+                                toMatter: number;
+                            };
+                            /** @description the latest actionable or urgent group messages, newest first, up to 12 */
+                            latest: {
+                                id: number;
+                                /** @description received */
+                                at: string;
+                                gridName: string;
+                                urgent: boolean;
+                                urgentKind: string | null;
+                                categoryCode: string | null;
+                                categoryName: string | null;
+                                state: string;
+                                /** @description the start of the text with phone and ID numbers and self-given names masked; never the full text or the sender */
+                                excerpt: string;
+                            }[];
                         };
                     };
                 };
@@ -3812,6 +4084,20 @@ export interface paths {
                                 status: string;
                                 extendTo: string | null;
                             }[];
+                            /** @description where it is, by name: building, grid and community (null when the matter has neither grid nor building) */
+                            place: {
+                                /** @description estate and building (锦绣花园3栋), else the grid: what a person looks for on the spot */
+                                label: string;
+                                buildingId: number | null;
+                                buildingName: string | null;
+                                buildingAddress: string | null;
+                                gridId: number;
+                                gridName: string;
+                                communityName: string | null;
+                                /** @description WGS-84: the matter's own point, else its building's */
+                                lng: number | null;
+                                lat: number | null;
+                            } | null;
                         };
                     };
                 };
@@ -6091,6 +6377,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matters/{id}/reporter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who reported, number masked (the centre and the staff of the place) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description where the name and number come from: given with the report, the resident record, the reporting account; or nobody
+                             * @enum {string}
+                             */
+                            source: "contact" | "resident" | "account" | "anonymous" | "none";
+                            name: string | null;
+                            phoneMasked: string | null;
+                            /** @description a number exists and the caller may reveal it (with a reason, audited) */
+                            mayReveal: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matters/{id}/reporter/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show the reporter's full number with a reason, to call them back (audited; only roles that may reveal numbers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description where the name and number come from: given with the report, the resident record, the reporting account; or nobody
+                             * @enum {string}
+                             */
+                            source: "contact" | "resident" | "account" | "anonymous" | "none";
+                            name: string | null;
+                            phone: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inspections": {
         parameters: {
             query?: never;
@@ -6286,7 +6672,10 @@ export interface paths {
         /** Open tasks with points in the grids I work in, with those points, due soonest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6355,6 +6744,7 @@ export interface paths {
                                     matterId: number | null;
                                 }[];
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -6692,6 +7082,7 @@ export interface paths {
                     /** @description last day (Beijing time), inclusive */
                     to?: string;
                     limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6723,6 +7114,7 @@ export interface paths {
                                 }[];
                                 photos: string[];
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

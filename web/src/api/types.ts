@@ -34,6 +34,10 @@ export type NodeDetail = Ok<'/api/nodes/{id}'>;
 export type Level = NodeItem['level'];
 export type Geometry = NonNullable<NodeDetail['boundary']>;
 export type BoundaryCollection = Ok<'/api/geo/boundaries'>;
+export type MapConfig = Ok<'/api/map/config'>;
+export type MapFeatureCollection = Ok<'/api/map/features'>;
+/** A building to choose a place from (/api/map/places). */
+export type Place = Item<'/api/map/places'>;
 
 // Places and people.
 export type Building = Item<'/api/buildings'>;

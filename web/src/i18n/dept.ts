@@ -3,7 +3,7 @@ import type { Messages } from './index.ts';
 /** Messages of the dept area (zh-CN first; en beside it). */
 export default {
   'zh-CN': {
-    title: '我的交办事件', detailTitle: '事件详情',
+    area: '部门 · 岗位办理', title: '我的交办事件', detailTitle: '事件详情',
     tabs: { pending: '待接收', handling: '办理中', done: '已办结' },
     empty: { pending: '没有待接收的事件', handling: '没有办理中的事件', done: '还没有办结的事件' },
     role: { lead: '主办', assist: '协办' },
@@ -34,7 +34,7 @@ export default {
     failed: '加载失败：{m}',
   },
   en: {
-    title: 'My assigned matters', detailTitle: 'Matter',
+    area: 'Departments and posts', title: 'My assigned matters', detailTitle: 'Matter',
     tabs: { pending: 'To accept', handling: 'In hand', done: 'Done' },
     empty: { pending: 'Nothing to accept', handling: 'Nothing in hand', done: 'Nothing done yet' },
     role: { lead: 'Lead', assist: 'Assist' },

@@ -3,6 +3,7 @@ import admin from './admin.ts';
 import common from './common.ts';
 import consoleMessages from './console.ts';
 import dept from './dept.ts';
+import places from './places.ts';
 import resident from './resident.ts';
 import screen from './screen.ts';
 import worker from './worker.ts';
@@ -12,7 +13,7 @@ type Tree = { [key: string]: string | string[] | Tree };
 export type Messages = Record<Lang, Tree>;
 
 /** Each area owns one message file with the same shape: { 'zh-CN': {...}, en: {...} } under its own key. */
-const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept };
+const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept, places };
 const pick = (lang: Lang) => Object.fromEntries(Object.entries(areas).map(([k, m]) => [k, m[lang]]));
 
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('dg.lang');

@@ -3,7 +3,7 @@ import type { Messages } from './index.ts';
 /** Messages of the resident area (zh-CN first; en beside it). Plain words, short sentences: many readers are 70. */
 export default {
   'zh-CN': {
-    title: { login: '登录', home: '居民服务', report: '我要反映', done: '已提交', mine: '我的事情', matter: '办理进度' },
+    title: { login: '登录', home: '居民服务', report: '我要反映', done: '已提交', mine: '我的事情', matter: '办理进度', notFound: '页面不存在' },
     large: '大字模式',
     largeHint: '字更大、更清楚',
     login: {
@@ -122,7 +122,7 @@ export default {
     },
   },
   en: {
-    title: { login: 'Sign in', home: 'Resident services', report: 'Report a problem', done: 'Sent', mine: 'My matters', matter: 'Progress' },
+    title: { login: 'Sign in', home: 'Resident services', report: 'Report a problem', done: 'Sent', mine: 'My matters', matter: 'Progress', notFound: 'Page not found' },
     large: 'Large text',
     largeHint: 'Bigger, clearer text',
     login: {

@@ -13,6 +13,12 @@ export default {
     urgent: '紧急', overdue: '超期',
     inspections: '排查任务进度', inspectionsEmpty: '暂无进行中的排查任务', checked: '已查 {checked}/{total}', abnormal: '异常 {n}',
     failed: '数据加载失败：{m}', updatedAt: '更新于 {t}',
+    online: {
+      figures: '线上网格 · 今日群消息', latest: '线上网格实时群消息', empty: '暂无需处置的群消息', uncategorised: '待研判',
+      messages: '收到', actionable: '需处置', urgent: '紧急', handledInGroup: '群内办结', toMatter: '转为事件',
+      kind: { fraud: '电诈', fire: '火情', flood: '汛情', fight: '纠纷斗殴', missing: '人员走失', gas: '燃气', injury: '伤病' },
+      state: { new: '待处置', held: '待绑定', to_matter: '已转事件', handled_in_group: '群内已办', dismissed: '已忽略' },
+    },
   },
   en: {
     title: 'Dual-grid governance command screen',
@@ -25,5 +31,11 @@ export default {
     urgent: 'Urgent', overdue: 'Overdue',
     inspections: 'Inspection tasks', inspectionsEmpty: 'No open inspection tasks', checked: 'Checked {checked}/{total}', abnormal: '{n} abnormal',
     failed: 'Could not load the figures: {m}', updatedAt: 'Updated {t}',
+    online: {
+      figures: 'Online grid · group messages today', latest: 'Online grid: latest group messages', empty: 'No group messages to act on', uncategorised: 'To triage',
+      messages: 'Taken in', actionable: 'Actionable', urgent: 'Urgent', handledInGroup: 'Handled in group', toMatter: 'To matters',
+      kind: { fraud: 'Fraud', fire: 'Fire', flood: 'Flood', fight: 'Fight', missing: 'Missing person', gas: 'Gas', injury: 'Injury' },
+      state: { new: 'Waiting', held: 'Held', to_matter: 'Matter made', handled_in_group: 'Handled in group', dismissed: 'Dismissed' },
+    },
   },
 } satisfies Messages;

@@ -4,7 +4,7 @@ import type { Messages } from './index.ts';
 export default {
   'zh-CN': {
     tabs: { inbox: '待办', record: '上报', visits: '走访', inspections: '巡查', me: '我的' },
-    title: { inbox: '我的待办', record: '上报事件', visits: '入户走访', inspections: '巡查任务', inspection: '巡查点位', me: '我的', matter: '事件详情', groups: '群消息' },
+    title: { inbox: '我的待办', record: '上报事件', visits: '入户走访', inspections: '巡查任务', inspection: '巡查点位', me: '我的', matter: '事件详情', groups: '群消息', notFound: '页面不存在' },
     drafts: { waiting: '{n} 条草稿待发送', sending: '正在发送草稿…', saved: '已保存草稿，联网后自动发送', sentMatter: '草稿已发送：{code}', sentVisit: '走访草稿已发送', discard: '删除草稿', list: '待发送草稿', none: '没有待发送的草稿', error: '发送被拒：{e}', matter: '事件', visit: '走访' },
     inbox: { grid: '本网格', mine: '派给我', empty: '暂无待办事项', pulling: '下拉刷新', loosing: '松开刷新', noDue: '未定期限', days: '{d}天{h}小时', hours: '{h}小时{m}分', minutes: '{m}分钟', overdueBy: '已超期 {t}' },
     matter: {
@@ -17,7 +17,7 @@ export default {
     record: {
       description: '情况描述', descriptionPlaceholder: '看到了什么？在哪里？（例：3栋楼道堆放杂物）', category: '事件类别', suggested: '建议类别', noSuggestion: '输入描述后自动建议类别',
       source: '发现方式', patrol: '巡查发现', visit: '走访发现', urgent: '紧急', photos: '现场照片', location: '位置', gps: '用手机定位', locating: '定位中…',
-      gpsFailed: '无法获取定位：{e}', tapMap: '或在地图上点选位置', inGrid: '所在网格：{g}', outside: '不在任何网格内', defaultGrid: '未选位置时按本网格上报：{g}', address: '地址补充', addressPlaceholder: '门牌、楼栋等（可选）',
+      gpsFailed: '无法获取定位：{e}', gpsWhy: { denied: '没有定位权限', timeout: '定位超时了', unavailable: '手机暂时定不了位' }, tapMap: '或在地图上点选位置', inGrid: '所在网格：{g}', outside: '不在任何网格内', defaultGrid: '未选位置时按本网格上报：{g}', address: '地址补充', addressPlaceholder: '门牌、楼栋等（可选）',
       submit: '提交上报', sent: '已上报：{code}', needDescription: '请描述情况（至少 2 个字）', offlineMap: '离线时地图不可用，可用手机定位或按本网格上报',
     },
     visits: { new: '登记走访', grid: '网格', building: '楼栋', allBuildings: '全部楼栋', households: '走访户', noHouseholds: '本网格还没有登记住户', note: '走访情况', notePlaceholder: '家里情况、诉求、需要跟进的事', photos: '照片', submit: '提交走访', sent: '走访已登记', pickHousehold: '请选择至少一户', recent: '最近走访', empty: '还没有走访记录', room: '{b} {r}', noRoom: '未填门牌', by: '{name} · {n} 户' },
@@ -29,7 +29,7 @@ export default {
   },
   en: {
     tabs: { inbox: 'To do', record: 'Report', visits: 'Visits', inspections: 'Checks', me: 'Me' },
-    title: { inbox: 'My to-do', record: 'Report a matter', visits: 'Household visits', inspections: 'Inspection tasks', inspection: 'Inspection points', me: 'Me', matter: 'Matter', groups: 'Group messages' },
+    title: { inbox: 'My to-do', record: 'Report a matter', visits: 'Household visits', inspections: 'Inspection tasks', inspection: 'Inspection points', me: 'Me', matter: 'Matter', groups: 'Group messages', notFound: 'Page not found' },
     drafts: { waiting: '{n} draft(s) waiting', sending: 'Sending drafts…', saved: 'Saved as a draft; it is sent when the network returns', sentMatter: 'Draft sent: {code}', sentVisit: 'Visit draft sent', discard: 'Delete draft', list: 'Drafts waiting', none: 'No drafts waiting', error: 'Refused: {e}', matter: 'Matter', visit: 'Visit' },
     inbox: { grid: 'My grid', mine: 'Assigned to me', empty: 'Nothing to do', pulling: 'Pull to refresh', loosing: 'Release to refresh', noDue: 'No due time', days: '{d} d {h} h', hours: '{h} h {m} min', minutes: '{m} min', overdueBy: 'Overdue by {t}' },
     matter: {
@@ -42,7 +42,7 @@ export default {
     record: {
       description: 'What is it', descriptionPlaceholder: 'What did you see, and where? (e.g. clutter in the stairwell of block 3)', category: 'Category', suggested: 'Suggested', noSuggestion: 'A category is suggested as you type',
       source: 'Found on', patrol: 'Patrol', visit: 'Household visit', urgent: 'Urgent', photos: 'Photos', location: 'Location', gps: 'Use my location', locating: 'Locating…',
-      gpsFailed: 'No location: {e}', tapMap: 'or tap the map', inGrid: 'Grid: {g}', outside: 'Outside every grid', defaultGrid: 'Without a point it is reported for my grid: {g}', address: 'Address detail', addressPlaceholder: 'Building, door (optional)',
+      gpsFailed: 'No location: {e}', gpsWhy: { denied: 'location permission refused', timeout: 'it took too long', unavailable: 'the phone cannot find its position' }, tapMap: 'or tap the map', inGrid: 'Grid: {g}', outside: 'Outside every grid', defaultGrid: 'Without a point it is reported for my grid: {g}', address: 'Address detail', addressPlaceholder: 'Building, door (optional)',
       submit: 'Report', sent: 'Reported: {code}', needDescription: 'Describe it (2 characters or more)', offlineMap: 'The map needs the network; use the phone location or report for my grid',
     },
     visits: { new: 'Log a visit', grid: 'Grid', building: 'Building', allBuildings: 'All buildings', households: 'Households', noHouseholds: 'No households registered in this grid', note: 'What you found', notePlaceholder: 'How they are, requests, follow-ups', photos: 'Photos', submit: 'Log visit', sent: 'Visit logged', pickHousehold: 'Pick at least one household', recent: 'Recent visits', empty: 'No visits yet', room: '{b} {r}', noRoom: 'no door number', by: '{name} · {n} household(s)' },

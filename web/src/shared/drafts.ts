@@ -2,6 +2,7 @@ import { createStore, del, entries, set } from 'idb-keyval';
 import { ref } from 'vue';
 import { ApiError, api, unwrap, uploadPhoto } from '../api/client.ts';
 import type { NewMatter, NewVisit } from '../api/types.ts';
+import { errorText } from './errors.ts';
 
 /**
  * The offline draft queue of the phone pages: a matter or a visit that could not be sent is kept in IndexedDB with
@@ -86,7 +87,7 @@ export function flushDrafts(userId: number | null): Promise<SentDraft[]> {
           sent.value = [...sent.value, r];
         } catch (e) {
           if (isNetworkError(e) || (e instanceof ApiError && (e.status === 401 || e.status >= 500))) break;
-          await set(d.clientId, { ...d, lastError: e instanceof Error ? e.message : String(e) } satisfies Draft, store);
+          await set(d.clientId, { ...d, lastError: errorText(e) } satisfies Draft, store);
         }
       }
     } finally {

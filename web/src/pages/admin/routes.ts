@@ -14,6 +14,7 @@ export const adminRoutes: RouteRecordRaw[] = [
       { path: 'categories', component: () => import('./CategoriesPage.vue'), meta: { title: 'admin.nav.categories' } },
       { path: 'calendar', component: () => import('./CalendarPage.vue'), meta: { title: 'admin.nav.calendar' } },
       { path: 'online-groups', component: () => import('./GroupsPage.vue'), meta: { title: 'admin.nav.online-groups' } },
+      { path: ':rest(.*)*', component: () => import('../NotFound.vue'), meta: { title: 'common.notFoundPage.title' } },
     ],
   },
 ];

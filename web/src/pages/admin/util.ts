@@ -2,17 +2,18 @@ import { ElMessage } from 'element-plus';
 import { ApiError } from '../../api/client.ts';
 import type { Body, Level } from '../../api/types.ts';
 import { i18n } from '../../i18n/index.ts';
+import { errorText as sharedErrorText } from '../../shared/errors.ts';
 
-const KNOWN = ['VALIDATION_FAILED', 'INVALID_GEOJSON', 'INVALID_CODE', 'INVALID_HIERARCHY', 'IMPORT_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'NODE_IN_USE', 'RETIRED', 'NETWORK'];
+const KNOWN = ['VALIDATION_FAILED', 'INVALID_GEOJSON', 'INVALID_CODE', 'INVALID_HIERARCHY', 'IMPORT_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'NODE_IN_USE', 'RETIRED'];
 
-/** A plain-words explanation of an API error: a sentence in the user's language, then the server's exact reason. */
+/**
+ * A plain-words explanation of an API error: a sentence of this area for the code, then the server's reason, which
+ * comes in the user's language with the failing fields named in plain words (the shared errorText).
+ */
 export function errorText(e: unknown): string {
-  const t = i18n.global.t;
-  if (!(e instanceof ApiError)) return String((e as Error)?.message ?? e);
-  const lead = KNOWN.includes(e.code) ? t(`admin.errors.${e.code}`) : t('admin.errors.other');
-  const issues = (e.details as { issues?: Array<{ path: string; message: string }> } | null)?.issues;
-  const why = issues?.length ? issues.slice(0, 5).map((i) => `${i.path.replace(/^body\.?/, '') || '—'}: ${i.message}`).join('; ') : e.message;
-  return `${lead}（${why}）`;
+  const why = sharedErrorText(e, { NETWORK: i18n.global.t('admin.errors.NETWORK') });
+  if (!(e instanceof ApiError) || !KNOWN.includes(e.code)) return why;
+  return `${i18n.global.t(`admin.errors.${e.code}`)}（${why.replace(/[。.]$/, '')}）`;
 }
 
 export function showError(e: unknown): void {

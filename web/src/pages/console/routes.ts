@@ -20,6 +20,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'escalations', component: () => import('./EscalationsPage.vue'), meta: { title: 'console.nav.escalations' } },
       { path: 'messages', component: () => import('./MessagesPage.vue'), meta: { title: 'console.nav.messages' } },
       { path: 'stats', component: () => import('./StatsPage.vue'), meta: { title: 'console.nav.stats' } },
+      { path: ':rest(.*)*', component: () => import('../NotFound.vue'), meta: { title: 'common.notFoundPage.title' } },
     ],
   },
 ];

@@ -11,6 +11,7 @@ export const deptRoutes: RouteRecordRaw[] = [
     children: [
       { path: '', meta: { title: '我的交办事件' }, component: () => import('./DeptList.vue') },
       { path: 'matters/:id(\\d+)', meta: { title: '事件详情' }, component: () => import('./DeptMatter.vue') },
+      { path: ':rest(.*)*', component: () => import('../NotFound.vue') },
     ],
   },
 ];

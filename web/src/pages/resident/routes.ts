@@ -18,6 +18,7 @@ export const residentRoutes: RouteRecordRaw[] = [
       { path: 'done/:code', meta: { ...auth, title: 'done' }, component: () => import('./DonePage.vue') },
       { path: 'mine', meta: { ...auth, title: 'mine' }, component: () => import('./MinePage.vue') },
       { path: 'm/:code', meta: { title: 'matter' }, component: () => import('./MatterPage.vue') },
+      { path: ':rest(.*)*', meta: { title: 'notFound' }, component: () => import('../NotFound.vue') },
     ],
   },
 ];

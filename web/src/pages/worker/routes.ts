@@ -17,6 +17,7 @@ export const workerRoutes: RouteRecordRaw[] = [
       { path: 'inspections/:id(\\d+)', meta: { title: 'inspection', back: true }, component: () => import('./InspectionPage.vue') },
       { path: 'groups', meta: { title: 'groups', back: true }, component: () => import('./GroupsPage.vue') },
       { path: 'me', meta: { title: 'me', tab: 'me' }, component: () => import('./MePage.vue') },
+      { path: ':rest(.*)*', meta: { title: 'notFound', back: true }, component: () => import('../NotFound.vue') },
     ],
   },
 ];
