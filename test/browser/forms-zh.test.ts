@@ -63,6 +63,7 @@ describe('forms speak Chinese on every area', () => {
     const page = await open(DESKTOP);
     await page.goto(`${t.base}/login`);
     await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator(FIELD_ERRORS).count()).toBe(2);
     expect(await expectChinese(page.locator(FIELD_ERRORS), 'login empty')).toEqual(['请写上账号', '请写上密码']);
     await b.shot(page, 'login-empty');
     // The message goes as soon as the field is filled, without another submit.
@@ -85,7 +86,7 @@ describe('forms speak Chinese on every area', () => {
     await page.addInitScript({ content: "localStorage.setItem('dg.lang', 'en')" });
     await page.goto(`${t.base}/login`);
     await page.locator('button[type=submit]').click();
-    expect(await page.locator(FIELD_ERRORS).allInnerTexts()).toEqual(['Please fill in Username', 'Please fill in Password']);
+    await expect.poll(() => page.locator(FIELD_ERRORS).allInnerTexts()).toEqual(['Please fill in Username', 'Please fill in Password']);
     await page.locator('input[name=username]').fill('nobody');
     await page.locator('input[name=password]').fill('not-the-password');
     const sent = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/auth/login');
@@ -129,6 +130,7 @@ describe('forms speak Chinese on every area', () => {
     const page = await open(PHONE);
     await page.goto(`${t.base}/r/login?next=/r/report`);
     await page.locator('[data-test=r-login]').click();
+    await expect.poll(() => page.locator(FIELD_ERRORS).count()).toBe(2);
     expect(await expectChinese(page.locator(FIELD_ERRORS), 'resident login empty')).toHaveLength(2);
     await page.locator('[data-test=r-phone] input').fill('12345');
     await page.locator('[data-test=r-send-code]').click();
@@ -172,11 +174,14 @@ describe('forms speak Chinese on every area', () => {
     await page.locator('[data-test=add-user]').click();
     const dialog = page.locator('.el-dialog[data-test=user-dialog]');
     await dialog.locator('[data-test=user-submit]').click();
+    await expect.poll(() => dialog.locator('.el-form-item__error').count()).toBe(3);
     expect(await expectChinese(dialog.locator('.el-form-item__error'), 'account empty')).toEqual(['请写上用户名', '请写上姓名', '请写上初始密码']);
     await input(dialog, 'new-username').fill('a');
     await input(dialog, 'new-password').fill('short');
     await input(dialog, 'new-phone').fill('12345');
     await dialog.locator('[data-test=user-submit]').click();
+    // The empty-name message stays while the other three change: wait for all four rather than the first seen.
+    await expect.poll(() => dialog.locator('.el-form-item__error').count()).toBe(4);
     expect(await expectChinese(dialog.locator('.el-form-item__error'), 'account bad values')).toHaveLength(4);
     await b.shot(page, 'admin-account');
     await input(dialog, 'new-username').fill('20240001');
