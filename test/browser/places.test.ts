@@ -1,4 +1,3 @@
-import { crc32, deflateSync } from 'node:zlib';
 import gcoordModule from 'gcoord';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,33 +5,15 @@ import { DEMO_PASSWORD } from '../../src/modules/demo/demo.loader.ts';
 import { useBrowser } from '../helpers/browser.ts';
 import { type Actor, uploadPhoto } from '../helpers/matters.ts';
 import { DESKTOP, fillLogin, PHONE, watchConsole } from '../helpers/pages.ts';
+import { drawPng } from '../helpers/png.ts';
 import { useTestTown } from '../helpers/town.ts';
 
 /** A small PNG: a cracked grey pavement with a dark pothole, so the photo reads as one. */
-function potholePng(width: number, height: number): Buffer {
-  const row = width * 3 + 1;
-  const raw = Buffer.alloc(row * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const hole = ((x - width / 2) / (width / 4)) ** 2 + ((y - height / 2) / (height / 6)) ** 2 < 1;
-      const v = hole ? 45 : 150 + ((x * 7 + y * 13) % 30);
-      raw.set([v, v, hole ? 50 : v - 8], y * row + 1 + x * 3);
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+const potholePng = (width: number, height: number): Buffer => drawPng(width, height, (x, y) => {
+  const hole = ((x - width / 2) / (width / 4)) ** 2 + ((y - height / 2) / (height / 6)) ** 2 < 1;
+  const v = hole ? 45 : 150 + ((x * 7 + y * 13) % 30);
+  return [v, v, hole ? 50 : v - 8];
+});
 
 // Safe: gcoord's CJS build sets module.exports to the API its typings call `default` (as in src/core/geo/locator.ts).
 const gcoord = ((gcoordModule as { default?: unknown }).default ?? gcoordModule) as typeof gcoordModule.default;
@@ -161,9 +142,13 @@ describe('places in a browser', () => {
 
     // Searching narrows the list to what matches.
     const estate = home.estate_name ?? home.name;
+    const searched = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === estate);
     await page.locator('[data-test=r-place-search] input').fill(estate);
-    await page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === estate);
-    const texts = await page.locator('[data-test=r-place-item]').allInnerTexts();
+    await searched;
+    // The answer is in; the list shows it a render later, so wait for the list rather than read it at once.
+    const items = () => page.locator('[data-test=r-place-item]').allInnerTexts();
+    await expect.poll(async () => (await items()).every((x) => x.includes(estate))).toBe(true);
+    const texts = await items();
     expect(texts.length).toBeGreaterThan(0);
     for (const x of texts) expect(x).toContain(estate);
 

@@ -1,39 +1,22 @@
-import { deflateSync, crc32 } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.loader.ts';
 import { useBrowser } from '../helpers/browser.ts';
 import { uploadPhoto } from '../helpers/matters.ts';
 import { PHONE } from '../helpers/pages.ts';
+import { drawPng } from '../helpers/png.ts';
 import { useTestTown } from '../helpers/town.ts';
 
 /** A small PNG drawn pixel by pixel: a street lamp against the sky, lit or not. */
 function lampPng(width: number, height: number, lit: boolean): Buffer {
-  const row = width * 3 + 1;
-  const raw = Buffer.alloc(row * height);
   const lamp = { x: width * 0.5, y: height * 0.24, r: height * 0.08 };
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let c = [90 + Math.round((120 * y) / height), 140 + Math.round((80 * y) / height), 200];
-      if (y > height * 0.78) c = [120, 120, 110];
-      if (Math.abs(x - width * 0.5) < width * 0.015 && y > lamp.y) c = [50, 55, 60];
-      if ((x - lamp.x) ** 2 + (y - lamp.y) ** 2 < lamp.r ** 2) c = lit ? [255, 214, 60] : [70, 70, 70];
-      raw.set(c, y * row + 1 + x * 3);
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return drawPng(width, height, (x, y) => {
+    let c: [number, number, number] = [90 + Math.round((120 * y) / height), 140 + Math.round((80 * y) / height), 200];
+    if (y > height * 0.78) c = [120, 120, 110];
+    if (Math.abs(x - width * 0.5) < width * 0.015 && y > lamp.y) c = [50, 55, 60];
+    if ((x - lamp.x) ** 2 + (y - lamp.y) ** 2 < lamp.r ** 2) c = lit ? [255, 214, 60] : [70, 70, 70];
+    return c;
+  });
 }
 
 // A resident of 灞源街道 signs in with only a phone number (demo SMS mode shows the code), reports a dark
