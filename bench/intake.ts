@@ -17,6 +17,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedReferenceData } from '../src/db/seed.ts';
 import { withDatabase } from '../test/helpers/engine.ts';
 import { seedTown } from '../test/helpers/factory.ts';
+import { ensureBaseModel } from '../src/modules/sensing/models.service.ts';
 import { createBenchApp } from './app.ts';
 
 const TEXTS = ['3号楼的路灯不亮了，麻烦处理一下', '大家早上好', '花园路下水道堵了，污水冒出来了', '今天社区有免费体检，大家去看看', '2单元楼下有人在吵架，快来人', '收到，谢谢网格员'];
@@ -112,6 +113,8 @@ async function runEngine(engine: 'pglite' | 'postgres', databaseUrl: string | nu
   await seedReferenceData(database.db);
   const t = await createBenchApp(database, databaseUrl);
   try {
+    // Intake senses with the dictionary and the base model, as a town's does.
+    await ensureBaseModel(t.deps);
     const town = await seedTown(t.deps);
     const secret = randomBytes(24).toString('hex');
     const source = await t.deps.db.insertInto('intake_sources').values({ kind: 'webhook', name: 'bench', secret }).returning('id').executeTakeFirstOrThrow();

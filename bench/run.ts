@@ -10,6 +10,7 @@ import { withDatabase } from '../test/helpers/engine.ts';
 import { type BenchEngine, type EngineArgs, engineMessageSchema, type EngineResult } from './protocol.ts';
 import { renderTable } from './table.ts';
 import { runIntakeBenches } from './intake.ts';
+import { renderSensing, runSensingBench, type SensingSpeed } from './sensing.ts';
 import { type FirstStartResult, renderFirstStart, runFirstStartBench } from './firststart.ts';
 
 const { values: opts } = parseArgs({
@@ -131,6 +132,14 @@ for (const engine of engines) {
 console.log(`\n${machine.date} · ${machine.cpus} cores · ${machine.cpuModel} · ${machine.memoryGb} GB · Node ${machine.node}${postgresVersion ? ` · PostgreSQL ${postgresVersion}` : ''}\n`);
 if (results.length > 0) console.log(renderTable(results));
 for (const line of skipped) console.log(line);
+let sensing: SensingSpeed | null = null;
+try {
+  sensing = await runSensingBench();
+  console.log(`\n${renderSensing(sensing)}`);
+} catch (err) {
+  failed = true;
+  console.error(`[sensing] failed: ${err instanceof Error ? err.message : String(err)}`);
+}
 await runIntakeBenches(engines, serverUrl, httpSeconds);
 // The embedded default's first start (cluster, town, year) and its idle memory, in a process of its own.
 let firstStart: FirstStartResult | null = null;
@@ -145,7 +154,7 @@ if (engines.includes('pglite')) {
 }
 if (opts.json) {
   const file = fileURLToPath(new URL('./results.json', import.meta.url));
-  writeFileSync(file, `${JSON.stringify({ machine: { ...machine, postgres: postgresVersion }, results, firstStart, skipped }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine: { ...machine, postgres: postgresVersion }, results, sensing, firstStart, skipped }, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }
 process.exitCode = failed ? 1 : 0;

@@ -27,6 +27,7 @@ import { outboundModule } from './modules/outbound/outbound.module.ts';
 import { structureModule } from './modules/structure/structure.module.ts';
 import { visitsModule } from './modules/visits/visits.module.ts';
 import { onlineModule } from './modules/online/online.module.ts';
+import { sensingModule } from './modules/sensing/sensing.module.ts';
 
 export interface BuildAppOptions {
   /** Off when absent; a level, and a stream for the lines (stdout when absent). */
@@ -85,7 +86,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await visitsModule(app, deps, structure);
   await noticesModule(app, deps);
   await outboundModule(app, deps);
-  await onlineModule(app, deps, matters.matters);
+  const { sensors } = await sensingModule(app, deps);
+  await onlineModule(app, deps, matters.matters, sensors);
   await pagesModule(app);
   return app;
 }

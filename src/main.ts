@@ -13,6 +13,8 @@ const program = new Command('dualgrid').description('Dual-grid grassroots govern
 // PGlite serves one process: every command on the embedded database holds its folder, so a backup, a restore or a
 // second server refuses while the server runs (and a crashed holder's lock is taken over).
 program.hook('preAction', (_program, command) => {
+  // `sense --base` reads no database: it may run beside a server.
+  if (command.name() === 'sense' && command.opts().base) return;
   const dataDir = embeddedDataDir();
   if (dataDir) lockDataDir(dataDir, command.name());
 });
@@ -29,6 +31,26 @@ program
         running.app.log.info(`${signal}: shutting down`);
         running.stop().then(() => process.exit(0), () => process.exit(1));
       });
+    }
+  });
+
+program
+  .command('sense')
+  .description('sense messages read as JSON lines {"text": …} on standard input, one result line each, with the database\'s current model')
+  .option('--base', 'use the shipped base model and dictionary instead of the database\'s (no database is opened)')
+  .option('--eval', 'read labelled lines (actionable, urgent or urgentKind, category) and print recall, precision and urgent recall')
+  .action(async (opts: { base?: boolean; eval?: boolean }) => {
+    const { baseSensor, runSense } = await import('./modules/sensing/sense.cli.ts');
+    if (opts.base) {
+      process.exitCode = await runSense(await baseSensor(), process.stdin, (l) => console.log(l), { evaluate: opts.eval === true });
+      return;
+    }
+    const { deps, database } = await openDeps(loadConfig());
+    try {
+      const { currentSensor } = await import('./modules/sensing/sensor.cache.ts');
+      process.exitCode = await runSense(await currentSensor(deps), process.stdin, (l) => console.log(l), { evaluate: opts.eval === true });
+    } finally {
+      await database.close();
     }
   });
 

@@ -11,6 +11,7 @@ import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { DEMO_CHATTER_JOB, resumeDemoChatter } from './modules/demo/demo.chatter.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
+import { ensureBaseModel } from './modules/sensing/models.service.ts';
 import { ensureWebBuilt } from './build/pages.build.ts';
 
 export interface Running {
@@ -41,6 +42,8 @@ export async function serve(config: Config): Promise<Running> {
     await database.close();
     throw err;
   }
+  // The trained half of sensing needs a first version: trained from the shipped base set when there is none (~1 s).
+  await ensureBaseModel(deps);
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
   const demo = config.demoOnEmpty && (await isEmpty(deps.db));
   if (demo) {

@@ -58,11 +58,17 @@ export type MatterLevel = (typeof MATTER_LEVELS)[number];
 export const DEADLINE_UNITS = ['natural_hours', 'natural_days', 'working_hours', 'working_days'] as const;
 export type DeadlineUnit = (typeof DEADLINE_UNITS)[number];
 
-/** Kinds of danger that make a group message urgent (紧急): 诈骗, 火情, 汛情, 打架, 走失, 燃气, 受伤. */
-export const URGENT_KINDS = ['fraud', 'fire', 'flood', 'fight', 'missing', 'gas', 'injury'] as const;
+/**
+ * Kinds of danger to life or safety that make a group message urgent (紧急), each alerting at once: 火情 (fire, smoke),
+ * 燃气 (gas), 汛情溺水 (flood, drowning danger), 被困 (trapped: lifts, rooms), 坠物倒塌 (falling objects, structures about
+ * to fall), 暴力斗殴 (violence), 走失 (missing people), 伤病急救 (medical emergencies), 诈骗 (fraud in progress).
+ */
+export const URGENT_KINDS = ['fire', 'gas', 'flood', 'trapped', 'falling', 'fight', 'missing', 'medical', 'fraud'] as const;
 export type UrgentKind = (typeof URGENT_KINDS)[number];
 /** The Chinese word for each, for texts people read (notices, messages posted back). */
-export const URGENT_KIND_NAMES: Record<UrgentKind, string> = { fraud: '诈骗', fire: '火情', flood: '汛情', fight: '打架', missing: '走失', gas: '燃气', injury: '受伤' };
+export const URGENT_KIND_NAMES: Record<UrgentKind, string> = {
+  fire: '火情', gas: '燃气', flood: '汛情溺水', trapped: '被困', falling: '坠物倒塌', fight: '暴力斗殴', missing: '走失', medical: '伤病急救', fraud: '诈骗',
+};
 
 /** How far a matter reaches (影响范围): one household, shared parts of a building, public space. */
 export const MATTER_SCOPES = ['household', 'shared', 'public'] as const;

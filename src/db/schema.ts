@@ -450,6 +450,8 @@ export interface GroupMessagesTable {
   urgency: Generated<'normal' | 'urgent'>;
   urgent_kind: string | null;
   hints: ColumnType<SensingHints, string | undefined, string>;
+  /** Why the sensor said so: phrases that counted and the model's strongest features (感知依据). */
+  why: ColumnType<string[], string | undefined, string>;
   state: Generated<'new' | 'held' | 'to_matter' | 'handled_in_group' | 'dismissed'>;
   matter_id: number | null;
   handled_note: string | null;
@@ -467,6 +469,35 @@ export interface SensingPhrasesTable {
   weight: Generated<number>;
   created_by: number | null;
   created_at: Timestamp;
+}
+
+// ---- sensing models (0014) ----
+export type SensingLabelSource = 'to_matter' | 'handled_in_group' | 'dismissed' | 'category_corrected' | 'urgent_raised' | 'urgent_cleared';
+export interface SensingLabelsTable {
+  id: Generated<number>;
+  message_id: number | null;
+  text: string;
+  actionable: boolean;
+  urgent_kind: string | null;
+  category_code: string | null;
+  source: SensingLabelSource;
+  decided_by: number | null;
+  decided_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface SensingModelsTable {
+  id: Generated<number>;
+  version: number;
+  status: 'candidate' | 'current' | 'retired' | 'rejected';
+  engine: string;
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
+  training: ColumnType<Record<string, unknown>, string | undefined, string>;
+  figures: ColumnType<Record<string, unknown>, string | undefined, string>;
+  artifact: Uint8Array;
+  reason: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  promoted_at: NullableTimestamp;
 }
 
 // ---- outbound (0006) ----
@@ -582,6 +613,8 @@ export interface DB {
   group_members: GroupMembersTable;
   group_messages: GroupMessagesTable;
   sensing_phrases: SensingPhrasesTable;
+  sensing_labels: SensingLabelsTable;
+  sensing_models: SensingModelsTable;
   outbound_targets: OutboundTargetsTable;
   broadcast_content: BroadcastContentTable;
   broadcast_plans: BroadcastPlansTable;

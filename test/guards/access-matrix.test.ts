@@ -77,6 +77,7 @@ const COLLECTIONS: Record<string, Pick> = {
   'group-messages': (g) => f(g).messages,
   'categories/{code}': (g) => [f(g).categoryCode],
   phrases: () => [1],
+  models: () => [1],
 };
 
 /**
@@ -164,6 +165,9 @@ const TOWN_WIDE: Record<string, TownWide> = {
   'POST /api/intake/sources': { writes: ['admin'], reason: 'intake sources are the town\'s, kept by administrators (online.policy.ts)' },
   'POST /api/sensing/phrases': { writes: ['admin'], reason: 'the sensing dictionary is the town\'s, kept by administrators (online.policy.ts)' },
   'DELETE /api/sensing/phrases/{id}': { writes: ['admin'], reason: 'the sensing dictionary is the town\'s, kept by administrators (online.policy.ts)' },
+  'POST /api/sensing/models/retrain': { writes: ['admin'], reason: 'the sensing model is the town\'s, kept by administrators (sensing.policy.ts)' },
+  'POST /api/sensing/models/{id}/promote': { writes: ['admin'], reason: 'the sensing model is the town\'s, kept by administrators (sensing.policy.ts)' },
+  'POST /api/sensing/models/rollback': { writes: ['admin'], reason: 'the sensing model is the town\'s, kept by administrators (sensing.policy.ts)' },
   'POST /api/broadcasts/content': { writes: ['admin', 'centre_operator', 'community_staff'], reason: 'the broadcast library is shared by everyone who broadcasts (outbound.policy.ts)' },
   'GET /api/broadcasts/content': { reads: ['admin', 'centre_operator', 'community_staff'], reason: 'the broadcast library is shared by everyone who broadcasts (outbound.policy.ts)' },
   'PATCH /api/broadcasts/content/{id}': { writes: ['admin'], reads: ['admin'], changesScopeB: true, reason: 'content is edited by any administrator or its author (outbound.policy.ts)' },

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { idNumberChecksum } from '../../src/core/idcard.ts';
 import { systemContext } from '../../src/core/scope.ts';
 import { ROLES, type Role } from '../../src/core/vocabulary.ts';
 import type { DB } from '../../src/db/schema.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import { hashPassword } from '../../src/modules/access/passwords.ts';
+import { ensureBaseModel } from '../../src/modules/sensing/models.service.ts';
 import type { roleBody } from '../../src/modules/people/people.schema.ts';
 import { PeopleService } from '../../src/modules/people/people.service.ts';
 import { UsersService } from '../../src/modules/people/users.service.ts';
@@ -66,9 +67,21 @@ async function upload(app: TestApp['app'], headers: Record<string, string>, byte
   return (res.json() as { hash: string }).hash; // the upload's documented answer
 }
 
+/** Two versions of the sensing model, the base one retired and a copy of it current, so a promotion and a rollback can succeed. */
+async function seedSensingModels(deps: AppDeps) {
+  await ensureBaseModel(deps);
+  const v1 = await deps.db.selectFrom('sensing_models').selectAll().where('version', '=', 1).executeTakeFirstOrThrow();
+  await deps.db.updateTable('sensing_models').set({ status: 'retired' }).where('id', '=', v1.id).execute();
+  await deps.db.insertInto('sensing_models').values({
+    version: 2, status: 'current', engine: v1.engine, params: JSON.stringify(v1.params), training: JSON.stringify(v1.training), figures: JSON.stringify(v1.figures),
+    artifact: v1.artifact, reason: 'guard town', promoted_at: new Date(),
+  }).execute();
+}
+
 export async function seedGuardTown(t: TestApp) {
   const { deps, app } = t;
   const a = await seedTown(deps);
+  await seedSensingModels(deps);
   const build = await builders(deps);
   let n = 0;
   const markers: string[] = [];
@@ -289,9 +302,15 @@ async function foreignKeys(db: Kysely<DB>): Promise<ForeignKey[]> {
  * One fingerprint per table of the whole database, in one query: comparing two tells which tables changed at all,
  * so the (slower) walk of scope B's rows runs only when one of its tables did.
  */
+/** Tables whose rows carry megabytes (a model's artifact): fingerprinted by the columns that change, not by every byte. */
+const LARGE_ROWS: Record<string, RawBuilder<unknown>> = { sensing_models: sql`(x.id, x.version, x.status, x.reason, x.promoted_at)` };
+
 async function tableFingerprints(db: Kysely<DB>): Promise<Record<string, string>> {
   const { rows: tables } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by tablename`.execute(db);
-  const parts = tables.map((t) => sql`select ${t.name}::text as name, md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as digest from ${sql.table(t.name)} x`);
+  const parts = tables.map((t) => {
+    const row = LARGE_ROWS[t.name] ?? sql`x`;
+    return sql`select ${t.name}::text as name, md5(coalesce(string_agg(${row}::text, ',' order by ${row}::text), '')) as digest from ${sql.table(t.name)} x`;
+  });
   const { rows } = await sql<{ name: string; digest: string }>`${sql.join(parts, sql` union all `)}`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.name, r.digest]));
 }

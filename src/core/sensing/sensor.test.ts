@@ -67,7 +67,7 @@ describe('the sensor', () => {
       ['菜市场门口两伙人打起来了', 'fight'],
       ['我家老人早上出门走失了，大家帮忙留意', 'missing'],
       ['楼道里一股很重的煤气味', 'gas'],
-      ['有个老人在楼道摔倒了，头上流血', 'injury'],
+      ['有个老人在楼道摔倒了，头上流血', 'medical'],
     ];
     for (const [text, kind] of cases) {
       const s = sensor.sense(text);
@@ -133,7 +133,7 @@ describe('the default dictionary', () => {
     for (const code of codes) expect(byCode.get(code) ?? 0, code).toBeGreaterThanOrEqual(3);
     for (const c of DEFAULT_DICTIONARY.categories) expect(codes.has(c.code), c.code).toBe(true);
     for (const u of DEFAULT_DICTIONARY.urgent) if (u.categoryCode) expect(codes.has(u.categoryCode), u.categoryCode).toBe(true);
-    expect(DEFAULT_DICTIONARY.urgent.map((u) => u.kind).sort()).toEqual(['fight', 'fire', 'flood', 'fraud', 'gas', 'injury', 'missing']);
+    expect(DEFAULT_DICTIONARY.urgent.map((u) => u.kind).sort()).toEqual(['falling', 'fight', 'fire', 'flood', 'fraud', 'gas', 'medical', 'missing', 'trapped']);
   });
 });
 

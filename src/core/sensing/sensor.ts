@@ -98,7 +98,20 @@ const URGENT_CATEGORY_BONUS = 0.5;
 const REPEAT_BONUS = 0.5;
 
 /** Right before an urgent phrase: a supposition or a fear, not an event (万一着火, 怕滑坡). */
-const SUPPOSED = /(?:万一|如果|要是|假如|怕|防止|预防|以防|小心|担心|会不会|避免)$/;
+/**
+ * A danger that is over, told as news from elsewhere or a story, or a lesson learnt: the dictionary's urgent phrases
+ * do not raise it ("走失的婆婆找到了", "新闻上说外地着火了", "昨天掉下来的招牌已经拆了"). The trained model still reads it.
+ */
+const CALM = new RegExp([
+  // over, found, saved, checked: 找到了 灭了 救起来了 一查 是正常的
+  '找到了|找到咧|找着了|寻着了|寻着咧|寻到了|救出来了|救出来咧|救起来了|救起来咧|出院了|灭了|扑灭|灭咧|散了|散咧|没事了|没事咧|莫得事|木事|木有事|没有事',
+  '虚惊|幸好|好在|还好没|已经拆|已经处理|都处理了|处理好了|已经修好|已经送|已经抓|一查|查了没|不是天然气|是正常的|旧消息|差点被骗|差点遭骗|挂咧|就挂了|骂了一顿',
+  // told as a story, news or a lesson: 上个月 视频 新闻 培训
+  '新闻|视频|电视剧|电视上|游戏|外地|老家那边|别个区|隔壁区|上个月|上周|上次|前两天|那天在|以前|经历|演练|学会了|申领|普及一下|科普|培训|安全课|该打哪个电话',
+  // play, not danger: 麻将 猫儿狗儿
+  '麻将|猫儿|猫和狗|遥控器',
+].join('|'));
+const SUPPOSED = /(?:万一|如果|要是|假如|怕|防止|预防|以防|小心|担心|会不会|避免)\p{Script=Han}{0,5}$|(?:热得|气得|气到|急得|笑得|辣得|烫得|晒得|冷得|哭得)\p{Script=Han}{0,4}$/u;
 /** Right before a chatter phrase: not done yet (啥时候能修好, 还没收到), so it does not count as chatter. */
 const NOT_YET = /(?:能|没|未|不|才|时候|尽快|早点|快点|赶紧|等)$/;
 /** Persistence or repetition: 好几天了, 三个月咧, 第三次, 好几个晚上了. */
@@ -258,7 +271,7 @@ export function createSensor(dict: SensingDictionary, options: { threshold?: num
 
     for (const m of matches) {
       const e = m.entry;
-      if (e.type === TYPE_URGENT && SUPPOSED.test(body.slice(Math.max(0, m.start - 3), m.start))) continue;
+      if (e.type === TYPE_URGENT && SUPPOSED.test(body.slice(Math.max(0, m.start - 7), m.start))) continue;
       if (e.type === TYPE_CHATTER && NOT_YET.test(body.slice(Math.max(0, m.start - 2), m.start))) continue;
       if (e.type !== TYPE_LANDMARK) note(e.label);
       switch (e.type) {
@@ -304,7 +317,8 @@ export function createSensor(dict: SensingDictionary, options: { threshold?: num
     let raw = evidence - against;
 
     let urgentKind: UrgentKind | null = null;
-    if (notices === 0) {
+    const calm = CALM.test(body);
+    if (notices === 0 && !calm) {
       let best = 0;
       for (const kind of URGENT_KINDS) {
         const s = urgentScores.get(kind) ?? 0;
@@ -357,6 +371,9 @@ export function createSensor(dict: SensingDictionary, options: { threshold?: num
       }
     }
 
+    const urgent: Partial<Record<UrgentKind, number>> = {};
+    for (const [kind, s] of urgentScores) urgent[kind] = round(s);
+    const question = QUESTION.test(body);
     return {
       actionable,
       score: round(score),
@@ -365,6 +382,11 @@ export function createSensor(dict: SensingDictionary, options: { threshold?: num
       urgentKind,
       hints: extractHints(body, landmarks),
       matched,
+      why: matched.slice(),
+      signals: {
+        evidence: round(evidence + Math.min(words, WORD_CAP)), against: round(against), notice: notices > 0, calm, urgent,
+        categories: [...categoryScores].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([code]) => code), question,
+      },
     };
   }
 

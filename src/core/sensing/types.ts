@@ -44,6 +44,28 @@ export interface Sensed {
   hints: SensingHints;
   /** The dictionary phrases that matched, for the screen to highlight and for debugging. */
   matched: string[];
+  /** Why, in words a person reads: the phrases that counted and, with a trained model, its strongest features. */
+  why: string[];
+  /** The dictionary's evidence in numbers: what the trained model reads beside the text. */
+  signals: DictionarySignals;
+}
+
+/** The dictionary's evidence for one message, before any decision. */
+export interface DictionarySignals {
+  /** Request evidence (category phrases, request signs, patterns, question and @ bonuses, words). */
+  evidence: number;
+  /** Chatter evidence (chatter phrases, notices, emoji-only, links). */
+  against: number;
+  /** A staff notice or warning marker occurred. */
+  notice: boolean;
+  /** The danger is over, elsewhere, a story or a lesson (找到了, 新闻, 演练 …): the dictionary raises no urgency. */
+  calm: boolean;
+  /** Urgent phrase weight per kind (not counting phrases supposed, 万一着火), also where the message is a notice. */
+  urgent: Partial<Record<UrgentKind, number>>;
+  /** The categories the phrases point at, best first (at most three). */
+  categories: string[];
+  /** The message ends as a question or holds one. */
+  question: boolean;
 }
 
 export interface Sensor {

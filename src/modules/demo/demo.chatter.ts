@@ -10,7 +10,7 @@ import { insertJobOnce } from '../jobs/jobs.repository.ts';
 import type { Job, OutsideJobHandler } from '../jobs/jobs.runner.ts';
 import { getActiveSource } from '../online/intake.repository.ts';
 import { IntakeService } from '../online/intake.service.ts';
-import { SensorCache } from '../online/sensor.cache.ts';
+import { SensorCache } from '../sensing/sensor.cache.ts';
 import { SourceCache } from '../online/source.cache.ts';
 import { chatterGroups, gridBuildings, groupVoices, latestChatterJob } from './alive.repository.ts';
 

@@ -13,6 +13,7 @@ import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../../core/beiji
 import { listCategories } from '../dictionary/dictionary.repository.ts';
 import { assertUploaded } from '../files/files.service.ts';
 import { mayReadResident } from '../people/people.policy.ts';
+import { labelTriageCategory } from '../sensing/labels.service.ts';
 import { placeRef } from '../structure/map.repository.ts';
 import type { StructureService } from '../structure/structure.service.ts';
 import { assertMayDispatch, assertMayReport, visibility } from './matters.policy.ts';
@@ -144,6 +145,8 @@ export class MattersService {
           },
           note: body.note ?? null,
           details: { category: category.code, level, owner: owner.id, ...(body.title ? { title: body.title } : {}) },
+          // A matter made from group messages filed under another category teaches the sensor (感知标注).
+          after: (t) => labelTriageCategory(t, ctx, loaded.m.id, category.code),
         };
       }));
   }

@@ -7,7 +7,7 @@ import * as repo from './intake.repository.ts';
 import { getCategoryByCode } from './lookups.repository.ts';
 import type { phraseBody, sourceBody } from './online.schema.ts';
 import { assertAdmin } from './online.policy.ts';
-import type { SensorCache } from './sensor.cache.ts';
+import type { SensorCache } from '../sensing/sensor.cache.ts';
 import type { SourceCache } from './source.cache.ts';
 
 /** Intake sources (the ways messages come in) and the sensing phrases: administrators only. */

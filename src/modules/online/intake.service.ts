@@ -14,7 +14,7 @@ import { urgentRecipients } from './intake.repository.ts';
 import { listNodes } from './lookups.repository.ts';
 import { insertMessages, messageStates, type NewMessage, notify } from './messages.repository.ts';
 import { webhookBody, type wecomQuery } from './online.schema.ts';
-import type { SensorCache } from './sensor.cache.ts';
+import type { SensorCache } from '../sensing/sensor.cache.ts';
 import type { SourceCache } from './source.cache.ts';
 import { openWecom, parseFlatXml, type WecomFailure, wecomMessage } from './wecom.ts';
 
@@ -157,7 +157,7 @@ function toRow(m: Incoming, s: Sensed): NewMessage {
     group_id: m.group?.id ?? null, grid_id: m.group?.gridId ?? null, sender_external_id: m.senderExternalId, sender_name: m.senderName,
     member_id: null, sent_at: m.sentAt, text: m.text, attachments: JSON.stringify(m.attachments), forwarded_by: m.forwardedBy ?? null,
     actionable: s.actionable, score: s.score, category_code: s.categoryCode, urgency: s.urgency, urgent_kind: s.urgentKind,
-    hints: JSON.stringify(s.hints), state: m.group ? 'new' : 'held', dedupe_key: dedupeKey(m),
+    hints: JSON.stringify(s.hints), why: JSON.stringify(s.why), state: m.group ? 'new' : 'held', dedupe_key: dedupeKey(m),
   };
 }
 

@@ -11,19 +11,21 @@ import { assertUploaded } from '../files/files.service.ts';
 import type { MattersService, ReportInput } from '../matters/matters.service.ts';
 import { getMemberResident, groupByExternal, groupWithGrid, setGroupExternalId } from './groups.repository.ts';
 import { alertUrgent, type IntakeService, linkMembers, publishMessages, type Taken } from './intake.service.ts';
+import { categoryCodeById, labelOfMessage, recordLabel } from '../sensing/labels.repository.ts';
 import { getNode } from '../structure/structure.repository.ts';
 import { getCategoryByCode, listActiveBuildings } from './lookups.repository.ts';
 import * as repo from './messages.repository.ts';
-import type { bindBody, forwardBody, handledBody, listQuery, toMatterBody } from './online.schema.ts';
+import type { bindBody, dismissBody, forwardBody, handledBody, listQuery, toMatterBody, urgencyBody } from './online.schema.ts';
 import { assertAdmin, assertAdminOn, assertMayActOnGrid, mayReadGrid, mayReadMessage, messageScope } from './online.policy.ts';
 
 /** The two outcomes of a new message: the state it takes, and the words of a refusal. */
 const OUTCOMES = {
   to_matter: { can: 'become a matter', act: 'turn its messages into matters' },
   handled_in_group: { can: 'be marked handled', act: 'mark its messages handled' },
+  dismissed: { can: 'be dismissed', act: 'dismiss its messages' },
 } as const;
 
-/** What happens to messages once taken in: reading, forwarding, releasing held ones, and the two outcomes. */
+/** What happens to messages once taken in: reading, forwarding, releasing held ones, the outcomes, and the urgency; each decision labels the message. */
 export class MessagesService {
   constructor(private readonly deps: AppDeps, private readonly intake: IntakeService, private readonly matters: MattersService) {}
 
@@ -112,6 +114,10 @@ export class MessagesService {
       if (input.description.trim().length < 2) throw new AppError('VALIDATION_FAILED', { en: 'The message is too short to describe a matter; give a description.', zh: '这条消息太短，说不清是什么事，请写上事件描述。' });
       const matter = await this.matters.reportIn(trx, ctx, input);
       const message = await this.settle(trx, ctx, id, { state: 'to_matter', matter_id: matter.id }, { matterId: matter.id });
+      await recordLabel(trx, {
+        messageId: id, text: m.text, actionable: true, urgentKind: m.urgent_kind, categoryCode: (await categoryCodeById(trx, matter.category_id)) ?? m.category_code,
+        source: 'to_matter', decidedBy: recordedUserId(ctx.actor), decidedAt: nowOf(ctx),
+      });
       return { matterId: matter.id, message };
     });
   }
@@ -120,8 +126,52 @@ export class MessagesService {
   async handledInGroup(ctx: RequestContext, id: number, body: z.infer<typeof handledBody>) {
     assertSignedIn(ctx.actor);
     return this.deps.db.transaction().execute(async (trx) => {
-      await this.lockNew(trx, ctx, id, 'handled_in_group');
+      const m = await this.lockNew(trx, ctx, id, 'handled_in_group');
+      await recordLabel(trx, {
+        messageId: id, text: m.text, actionable: true, urgentKind: m.urgent_kind, categoryCode: m.category_code,
+        source: 'handled_in_group', decidedBy: recordedUserId(ctx.actor), decidedAt: nowOf(ctx),
+      });
       return this.settle(trx, ctx, id, { state: 'handled_in_group', handled_note: body.note }, {});
+    });
+  }
+
+  /** Not for anyone to act on (闲聊、广告): dismissed, and labelled chatter. */
+  async dismiss(ctx: RequestContext, id: number, body: z.infer<typeof dismissBody>) {
+    assertSignedIn(ctx.actor);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const m = await this.lockNew(trx, ctx, id, 'dismissed');
+      await recordLabel(trx, {
+        messageId: id, text: m.text, actionable: false, urgentKind: null, categoryCode: null,
+        source: 'dismissed', decidedBy: recordedUserId(ctx.actor), decidedAt: nowOf(ctx),
+      });
+      return this.settle(trx, ctx, id, { state: 'dismissed', handled_note: body.reason ?? null }, body.reason ? { reason: body.reason } : {});
+    });
+  }
+
+  /**
+   * Staff raise or clear a message's urgency, in any state. Raised on a new message, it alerts the grid's workers and
+   * the centre as intake would have; either way the decision labels the message.
+   */
+  async setUrgency(ctx: RequestContext, id: number, body: z.infer<typeof urgencyBody>) {
+    assertSignedIn(ctx.actor);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const m = await repo.lockMessage(trx, id);
+      const path = m ? await this.gridPath(trx, m.grid_id) : null;
+      if (!m || !path || !mayReadGrid(ctx.actor, path)) throw notFound(`Message ${id}`);
+      assertMayActOnGrid(ctx.actor, path, 'change the urgency of its messages');
+      const kind = body.urgentKind;
+      const updated = await repo.updateMessage(trx, id, kind ? { urgency: 'urgent', urgent_kind: kind, actionable: true } : { urgency: 'normal', urgent_kind: null });
+      const raisedOnNew = kind !== null && m.state === 'new';
+      if (raisedOnNew) await alertUrgent(trx, [{ ...updated, id }]);
+      await publishMessages(trx, [{ row: updated, id }], raisedOnNew ? 'received' : 'urgency');
+      const label = await labelOfMessage(trx, id);
+      await recordLabel(trx, {
+        messageId: id, text: m.text, actionable: kind ? true : (label?.actionable ?? m.actionable), urgentKind: kind,
+        categoryCode: label ? label.category_code : m.category_code, source: kind ? 'urgent_raised' : 'urgent_cleared',
+        decidedBy: recordedUserId(ctx.actor), decidedAt: nowOf(ctx),
+      });
+      await appendAudit(trx, ctx, { action: 'message.urgency', subjectType: 'group_message', subjectId: id, details: { from: m.urgent_kind, to: kind } });
+      return updated;
     });
   }
 
@@ -136,7 +186,7 @@ export class MessagesService {
   }
 
   /** Records an outcome on the message with who and when, tells the screens and audits it, in the caller's transaction. */
-  private async settle(trx: Kysely<DB>, ctx: RequestContext, id: number, outcome: { state: keyof typeof OUTCOMES; matter_id?: number; handled_note?: string }, details: Record<string, unknown>) {
+  private async settle(trx: Kysely<DB>, ctx: RequestContext, id: number, outcome: { state: keyof typeof OUTCOMES; matter_id?: number; handled_note?: string | null }, details: Record<string, unknown>) {
     const updated = await repo.updateMessage(trx, id, { ...outcome, handled_by: recordedUserId(ctx.actor), handled_at: nowOf(ctx) });
     await publishMessages(trx, [{ row: updated, id }], outcome.state);
     await appendAudit(trx, ctx, { action: `message.${outcome.state}`, subjectType: 'group_message', subjectId: id, details });

@@ -13,7 +13,7 @@ export function presentMessage(m: MessageRow & { group_name?: string | null; gri
     id: Number(m.id), via: m.via, groupId: m.group_id, groupName: m.group_name ?? null, gridId: m.grid_id, gridName: m.grid_name ?? null,
     externalGroupId: m.external_group_id, senderName: m.sender_name, memberId: m.member_id, sentAt: m.sent_at.toISOString(), receivedAt: m.received_at.toISOString(),
     text: m.text, attachments: m.attachments, forwardedBy: m.forwarded_by, actionable: m.actionable, score: m.score, categoryCode: m.category_code,
-    urgent: m.urgency === 'urgent', urgentKind: m.urgent_kind, hints: m.hints, state: m.state, matterId: m.matter_id, handledNote: m.handled_note,
+    urgent: m.urgency === 'urgent', urgentKind: m.urgent_kind, hints: m.hints, why: m.why ?? [], state: m.state, matterId: m.matter_id, handledNote: m.handled_note,
     handledBy: m.handled_by, handledAt: m.handled_at?.toISOString() ?? null,
   };
 }

@@ -44,6 +44,14 @@ export function onlineRoutes({ messages, coverage, admin, stats }: OnlineService
       schema: { tags, summary: 'Mark the message handled in the group (小事不出群), with a note', params: s.idParams, body: s.handledBody, response: { 200: s.messageSchema } },
     }, async (req) => presentMessage(await messages.handledInGroup(req.ctx, req.params.id, req.body)));
 
+    app.post('/api/group-messages/:id/dismiss', {
+      schema: { tags, summary: 'Dismiss a new message: nothing to act on (chatter, an advert); labels it chatter for the sensor', params: s.idParams, body: s.dismissBody, response: { 200: s.messageSchema } },
+    }, async (req) => presentMessage(await messages.dismiss(req.ctx, req.params.id, req.body)));
+
+    app.post('/api/group-messages/:id/urgency', {
+      schema: { tags, summary: 'Raise (an urgent kind) or clear (null) the urgency of a message; raising it on a new message alerts the grid and the centre', params: s.idParams, body: s.urgencyBody, response: { 200: s.messageSchema } },
+    }, async (req) => presentMessage(await messages.setUrgency(req.ctx, req.params.id, req.body)));
+
     app.get('/api/held-messages', {
       schema: { tags, summary: 'Messages from groups not bound to any online group yet (administrators)', querystring: s.heldQuery, response: { 200: list(s.messageSchema) } },
     }, async (req) => {

@@ -53,6 +53,8 @@ export const toMatterBody = z.object({
   location: z.union([z.object({ buildingId: idField }), z.object({ nodeId: idField })]).optional(),
 }).default({});
 export const handledBody = z.object({ note: z.string().trim().min(1).max(500) });
+export const dismissBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).default({});
+export const urgencyBody = z.object({ urgentKind: z.enum(URGENT_KINDS).nullable().describe('the urgent kind to raise, or null to clear the urgency') });
 export const bindBody = z.object({ externalGroupId: z.string().trim().min(1).max(128), groupId: idField });
 
 export const memberBody = z.object({
@@ -87,6 +89,7 @@ export const messageSchema = z.object({
   externalGroupId: z.string(), senderName: z.string(), memberId: z.number().nullable(), sentAt: z.string(), receivedAt: z.string(), text: z.string(),
   attachments: z.array(z.object({ kind: z.string(), url: z.string().optional(), fileHash: z.string().optional(), name: z.string().optional() })),
   forwardedBy: z.number().nullable(), actionable: z.boolean(), score: z.number(), categoryCode: z.string().nullable(), urgent: z.boolean(), urgentKind: z.string().nullable(),
+  why: z.array(z.string()).describe('Why the sensor said so (感知依据): the phrases that counted, then the model\'s strongest features'),
   hints: z.object({ buildings: z.array(z.string()).optional(), units: z.array(z.string()).optional(), rooms: z.array(z.string()).optional(), landmarks: z.array(z.string()).optional() }),
   state, matterId: z.number().nullable(), handledNote: z.string().nullable(), handledBy: z.number().nullable(), handledAt: z.string().nullable(),
 });

@@ -7997,6 +7997,402 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sensing/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Labels made by operators' decisions on group messages, newest first (administrators) */
+        get: {
+            parameters: {
+                query?: {
+                    source?: "to_matter" | "handled_in_group" | "dismissed" | "category_corrected" | "urgent_raised" | "urgent_cleared";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                messageId: number | null;
+                                text: string;
+                                actionable: boolean;
+                                urgentKind: string | null;
+                                categoryCode: string | null;
+                                /** @enum {string} */
+                                source: "to_matter" | "handled_in_group" | "dismissed" | "category_corrected" | "urgent_raised" | "urgent_cleared";
+                                decidedBy: number | null;
+                                decidedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of the sensing model, newest first, with their training and figures (administrators; never the artifact) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                version: number;
+                                /** @enum {string} */
+                                status: "candidate" | "current" | "retired" | "rejected";
+                                engine: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description what it was trained on; held-out lines were kept out of training to measure it */
+                                training: {
+                                    baseSetHash: string | null;
+                                    baseLines: number;
+                                    townLabels: number;
+                                    maxLabelId: number | null;
+                                    trainLines: number;
+                                    heldOutLines: number;
+                                };
+                                figures: {
+                                    /** @description this version on the held-out lines */
+                                    candidate: {
+                                        n: number;
+                                        recall: number;
+                                        precision: number;
+                                        f1: number;
+                                        urgentRecall: number;
+                                        urgentAnyRecall?: number;
+                                        urgentFalseRate: number;
+                                        categoryAccuracy: number;
+                                        perKind: {
+                                            [key: string]: {
+                                                n: number;
+                                                found: number;
+                                            };
+                                        };
+                                    } | null;
+                                    /** @description the version that was current then, on the same lines (null for the base model) */
+                                    current: {
+                                        n: number;
+                                        recall: number;
+                                        precision: number;
+                                        f1: number;
+                                        urgentRecall: number;
+                                        urgentAnyRecall?: number;
+                                        urgentFalseRate: number;
+                                        categoryAccuracy: number;
+                                        perKind: {
+                                            [key: string]: {
+                                                n: number;
+                                                found: number;
+                                            };
+                                        };
+                                    } | null;
+                                    /** @enum {string} */
+                                    decision: "base" | "promoted" | "rejected";
+                                };
+                                reason: string | null;
+                                createdBy: number | null;
+                                createdAt: string;
+                                promotedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/models/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a retrain now: a candidate from the base set and the labels, promoted only if it measures at least as well (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/models/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version the current model; the current one is retired (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            version: number;
+                            /** @enum {string} */
+                            status: "candidate" | "current" | "retired" | "rejected";
+                            engine: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @description what it was trained on; held-out lines were kept out of training to measure it */
+                            training: {
+                                baseSetHash: string | null;
+                                baseLines: number;
+                                townLabels: number;
+                                maxLabelId: number | null;
+                                trainLines: number;
+                                heldOutLines: number;
+                            };
+                            figures: {
+                                /** @description this version on the held-out lines */
+                                candidate: {
+                                    n: number;
+                                    recall: number;
+                                    precision: number;
+                                    f1: number;
+                                    urgentRecall: number;
+                                    urgentAnyRecall?: number;
+                                    urgentFalseRate: number;
+                                    categoryAccuracy: number;
+                                    perKind: {
+                                        [key: string]: {
+                                            n: number;
+                                            found: number;
+                                        };
+                                    };
+                                } | null;
+                                /** @description the version that was current then, on the same lines (null for the base model) */
+                                current: {
+                                    n: number;
+                                    recall: number;
+                                    precision: number;
+                                    f1: number;
+                                    urgentRecall: number;
+                                    urgentAnyRecall?: number;
+                                    urgentFalseRate: number;
+                                    categoryAccuracy: number;
+                                    perKind: {
+                                        [key: string]: {
+                                            n: number;
+                                            found: number;
+                                        };
+                                    };
+                                } | null;
+                                /** @enum {string} */
+                                decision: "base" | "promoted" | "rejected";
+                            };
+                            reason: string | null;
+                            createdBy: number | null;
+                            createdAt: string;
+                            promotedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sensing/models/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire the current model and bring back the one promoted before it (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            version: number;
+                            /** @enum {string} */
+                            status: "candidate" | "current" | "retired" | "rejected";
+                            engine: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @description what it was trained on; held-out lines were kept out of training to measure it */
+                            training: {
+                                baseSetHash: string | null;
+                                baseLines: number;
+                                townLabels: number;
+                                maxLabelId: number | null;
+                                trainLines: number;
+                                heldOutLines: number;
+                            };
+                            figures: {
+                                /** @description this version on the held-out lines */
+                                candidate: {
+                                    n: number;
+                                    recall: number;
+                                    precision: number;
+                                    f1: number;
+                                    urgentRecall: number;
+                                    urgentAnyRecall?: number;
+                                    urgentFalseRate: number;
+                                    categoryAccuracy: number;
+                                    perKind: {
+                                        [key: string]: {
+                                            n: number;
+                                            found: number;
+                                        };
+                                    };
+                                } | null;
+                                /** @description the version that was current then, on the same lines (null for the base model) */
+                                current: {
+                                    n: number;
+                                    recall: number;
+                                    precision: number;
+                                    f1: number;
+                                    urgentRecall: number;
+                                    urgentAnyRecall?: number;
+                                    urgentFalseRate: number;
+                                    categoryAccuracy: number;
+                                    perKind: {
+                                        [key: string]: {
+                                            n: number;
+                                            found: number;
+                                        };
+                                    };
+                                } | null;
+                                /** @enum {string} */
+                                decision: "base" | "promoted" | "rejected";
+                            };
+                            reason: string | null;
+                            createdBy: number | null;
+                            createdAt: string;
+                            promotedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/intake/webhook/{sourceId}": {
         parameters: {
             query?: never;
@@ -8236,6 +8632,8 @@ export interface paths {
                                 categoryCode: string | null;
                                 urgent: boolean;
                                 urgentKind: string | null;
+                                /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                                why: string[];
                                 hints: {
                                     buildings?: string[];
                                     units?: string[];
@@ -8313,6 +8711,8 @@ export interface paths {
                             categoryCode: string | null;
                             urgent: boolean;
                             urgentKind: string | null;
+                            /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                            why: string[];
                             hints: {
                                 buildings?: string[];
                                 units?: string[];
@@ -8404,6 +8804,8 @@ export interface paths {
                                 categoryCode: string | null;
                                 urgent: boolean;
                                 urgentKind: string | null;
+                                /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                                why: string[];
                                 hints: {
                                     buildings?: string[];
                                     units?: string[];
@@ -8486,6 +8888,178 @@ export interface paths {
                             categoryCode: string | null;
                             urgent: boolean;
                             urgentKind: string | null;
+                            /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                            why: string[];
+                            hints: {
+                                buildings?: string[];
+                                units?: string[];
+                                rooms?: string[];
+                                landmarks?: string[];
+                            };
+                            /** @enum {string} */
+                            state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                            matterId: number | null;
+                            handledNote: string | null;
+                            handledBy: number | null;
+                            handledAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a new message: nothing to act on (chatter, an advert); labels it chatter for the sensor */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            via: string;
+                            groupId: number | null;
+                            groupName: string | null;
+                            gridId: number | null;
+                            gridName: string | null;
+                            externalGroupId: string;
+                            senderName: string;
+                            memberId: number | null;
+                            sentAt: string;
+                            receivedAt: string;
+                            text: string;
+                            attachments: {
+                                kind: string;
+                                url?: string;
+                                fileHash?: string;
+                                name?: string;
+                            }[];
+                            forwardedBy: number | null;
+                            actionable: boolean;
+                            score: number;
+                            categoryCode: string | null;
+                            urgent: boolean;
+                            urgentKind: string | null;
+                            /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                            why: string[];
+                            hints: {
+                                buildings?: string[];
+                                units?: string[];
+                                rooms?: string[];
+                                landmarks?: string[];
+                            };
+                            /** @enum {string} */
+                            state: "new" | "held" | "to_matter" | "handled_in_group" | "dismissed";
+                            matterId: number | null;
+                            handledNote: string | null;
+                            handledBy: number | null;
+                            handledAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}/urgency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise (an urgent kind) or clear (null) the urgency of a message; raising it on a new message alerts the grid and the centre */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the urgent kind to raise, or null to clear the urgency
+                         * @enum {string|null}
+                         */
+                        urgentKind: "fire" | "gas" | "flood" | "trapped" | "falling" | "fight" | "missing" | "medical" | "fraud" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            via: string;
+                            groupId: number | null;
+                            groupName: string | null;
+                            gridId: number | null;
+                            gridName: string | null;
+                            externalGroupId: string;
+                            senderName: string;
+                            memberId: number | null;
+                            sentAt: string;
+                            receivedAt: string;
+                            text: string;
+                            attachments: {
+                                kind: string;
+                                url?: string;
+                                fileHash?: string;
+                                name?: string;
+                            }[];
+                            forwardedBy: number | null;
+                            actionable: boolean;
+                            score: number;
+                            categoryCode: string | null;
+                            urgent: boolean;
+                            urgentKind: string | null;
+                            /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                            why: string[];
                             hints: {
                                 buildings?: string[];
                                 units?: string[];
@@ -8561,6 +9135,8 @@ export interface paths {
                                 categoryCode: string | null;
                                 urgent: boolean;
                                 urgentKind: string | null;
+                                /** @description Why the sensor said so (感知依据): the phrases that counted, then the model's strongest features */
+                                why: string[];
                                 hints: {
                                     buildings?: string[];
                                     units?: string[];
@@ -9064,7 +9640,7 @@ export interface paths {
                         phrase: string;
                         categoryCode?: string;
                         /** @enum {string} */
-                        urgentKind?: "fraud" | "fire" | "flood" | "fight" | "missing" | "gas" | "injury";
+                        urgentKind?: "fire" | "gas" | "flood" | "trapped" | "falling" | "fight" | "missing" | "medical" | "fraud";
                         /** @default 1 */
                         weight?: number;
                     };

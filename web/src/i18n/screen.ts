@@ -16,7 +16,7 @@ export default {
     online: {
       figures: '线上网格 · 今日群消息', latest: '线上网格实时群消息', empty: '暂无需处置的群消息', uncategorised: '待研判',
       messages: '收到', actionable: '需处置', urgent: '紧急', handledInGroup: '群内办结', toMatter: '转为事件',
-      kind: { fraud: '电诈', fire: '火情', flood: '汛情', fight: '纠纷斗殴', missing: '人员走失', gas: '燃气', injury: '伤病' },
+      kind: { fire: '火情', gas: '燃气', flood: '汛情溺水', trapped: '被困', falling: '坠物倒塌', fight: '暴力斗殴', missing: '人员走失', medical: '伤病急救', fraud: '诈骗' },
       state: { new: '待处置', held: '待绑定', to_matter: '已转事件', handled_in_group: '群内已办', dismissed: '已忽略' },
     },
   },
@@ -34,7 +34,7 @@ export default {
     online: {
       figures: 'Online grid · group messages today', latest: 'Online grid: latest group messages', empty: 'No group messages to act on', uncategorised: 'To triage',
       messages: 'Taken in', actionable: 'Actionable', urgent: 'Urgent', handledInGroup: 'Handled in group', toMatter: 'To matters',
-      kind: { fraud: 'Fraud', fire: 'Fire', flood: 'Flood', fight: 'Fight', missing: 'Missing person', gas: 'Gas', injury: 'Injury' },
+      kind: { fire: 'Fire', gas: 'Gas', flood: 'Flood or drowning', trapped: 'Trapped', falling: 'Falling object', fight: 'Violence', missing: 'Missing person', medical: 'Medical emergency', fraud: 'Fraud' },
       state: { new: 'Waiting', held: 'Held', to_matter: 'Matter made', handled_in_group: 'Handled in group', dismissed: 'Dismissed' },
     },
   },
