@@ -65,6 +65,8 @@ export default {
       hint: '群里可处置的消息：紧急的在前（红色）。转为事件，或注明已在群内处理。', group: '群', grid: '网格', sender: '发送人', text: '内容', at: '时间', category: '建议类别',
       toMatter: '转为事件', handled: '群内已处理', handledNote: '处理说明', held: '未绑定群的消息', bind: '绑定到网格群', externalGroupId: '外部群ID', coverage: '覆盖情况',
       groups: '群数', covered: '已覆盖网格', grids: '网格数', created: '已转为事件 {code}', none: '没有待处理的群消息',
+      sensed: '识别结果', why: '依据', dismiss: '忽略', dismissTitle: '不是诉求，忽略', dismissReason: '为什么忽略（可选，例如：闲聊、广告）', dismissed: '已忽略',
+      raise: '标为紧急', clear: '取消紧急', raised: '已标为紧急：{kind}', cleared: '已取消紧急', noCategory: '未分类',
     },
     stats: {
       node: '统计范围', range: '日期', export: '导出 Excel', summary: '汇总', breakdown: '下级', handlers: '承办单位', kinds: { department: '部门', post: '岗位', board: '板块' },
@@ -171,6 +173,8 @@ export default {
       hint: 'Actionable messages from the online grids, urgent ones first (red). Turn one into a matter, or note it was handled in the group.', group: 'Group', grid: 'Grid', sender: 'Sender', text: 'Message', at: 'Time', category: 'Suggested category',
       toMatter: 'To matter', handled: 'Handled in group', handledNote: 'What was done', held: 'Messages from unbound groups', bind: 'Bind to a grid group', externalGroupId: 'External group ID', coverage: 'Coverage',
       groups: 'Groups', covered: 'Grids covered', grids: 'Grids', created: 'Matter {code} created', none: 'No messages waiting',
+      sensed: 'Sensed as', why: 'Why', dismiss: 'Dismiss', dismissTitle: 'Not a request: dismiss', dismissReason: 'Why dismiss it (optional, e.g. chatter, an advert)', dismissed: 'Dismissed',
+      raise: 'Mark urgent', clear: 'Clear urgency', raised: 'Marked urgent: {kind}', cleared: 'Urgency cleared', noCategory: 'No category',
     },
     stats: {
       node: 'Node', range: 'Dates', export: 'Export Excel', summary: 'Summary', breakdown: 'By child', handlers: 'Handlers', kinds: { department: 'Departments', post: 'Posts', board: 'Boards' },
