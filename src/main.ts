@@ -48,6 +48,9 @@ program
     const { deps, database } = await openDeps(loadConfig());
     try {
       const { currentSensor } = await import('./modules/sensing/sensor.cache.ts');
+      // A database that never served has no model yet: train version 1 as the server's first start would.
+      const { ensureBaseModel } = await import('./modules/sensing/models.service.ts');
+      await ensureBaseModel(deps);
       process.exitCode = await runSense(await currentSensor(deps), process.stdin, (l) => console.log(l), { evaluate: opts.eval === true });
     } finally {
       await database.close();

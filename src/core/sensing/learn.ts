@@ -373,6 +373,8 @@ export interface SensingFigures {
   urgentRecall: number;
   /** Urgent messages raised as urgent of any kind / urgent messages. */
   urgentAnyRecall: number;
+  /** Urgent messages among the labelled (with a kind or without). */
+  urgentN: number;
   /** Chatter raised as urgent / chatter. */
   urgentFalseRate: number;
   /** Actionable messages with a labelled category given that category / such messages. */
@@ -421,7 +423,7 @@ export function measureSensor(sensor: Sensor, labelled: readonly LabelledText[])
   const precision = ratio(tp, tp + fp);
   return {
     n: labelled.length, recall, precision, f1: recall + precision > 0 ? round4((2 * recall * precision) / (recall + precision)) : 0,
-    urgentRecall: ratio(urgentFound, urgentN), urgentAnyRecall: ratio(urgentAny, urgentAll), urgentFalseRate: ratio(chatterUrgent, chatter), categoryAccuracy: ratio(catOk, catN), perKind,
+    urgentRecall: ratio(urgentFound, urgentN), urgentAnyRecall: ratio(urgentAny, urgentAll), urgentN: urgentAll, urgentFalseRate: ratio(chatterUrgent, chatter), categoryAccuracy: ratio(catOk, catN), perKind,
   };
 }
 

@@ -69,12 +69,15 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The figures as lines a person reads, then the same as one JSON line. */
 export function describeFigures(f: SensingFigures): string[] {
+  const withKind = Object.values(f.perKind).reduce((n, k) => n + k.n, 0);
   const lines = [
     `messages            ${f.n}`,
     `recall (actionable) ${pct(f.recall)}`,
     `precision           ${pct(f.precision)}`,
     `F1                  ${pct(f.f1)}`,
-    `urgent recall       ${pct(f.urgentAnyRecall)} raised urgent; ${pct(f.urgentRecall)} with the right kind`,
+    f.urgentN > 0
+      ? `urgent recall       ${pct(f.urgentAnyRecall)} of ${f.urgentN} raised urgent${withKind > 0 ? `; ${pct(f.urgentRecall)} with the right kind` : ''}`
+      : 'urgent recall       — (no urgent lines)',
     `chatter as urgent   ${pct(f.urgentFalseRate)}`,
     `category accuracy   ${pct(f.categoryAccuracy)}`,
   ];

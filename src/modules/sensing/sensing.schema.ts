@@ -19,7 +19,7 @@ export const labelSchema = z.object({
 });
 
 const figures = z.object({
-  n: z.number(), recall: z.number(), precision: z.number(), f1: z.number(), urgentRecall: z.number(), urgentAnyRecall: z.number().optional(),
+  n: z.number(), recall: z.number(), precision: z.number(), f1: z.number(), urgentRecall: z.number(), urgentAnyRecall: z.number().optional(), urgentN: z.number().optional(),
   urgentFalseRate: z.number(), categoryAccuracy: z.number(), perKind: z.record(z.string(), z.object({ n: z.number(), found: z.number() })),
 });
 export const modelSchema = z.object({

@@ -8102,6 +8102,7 @@ export interface paths {
                                         f1: number;
                                         urgentRecall: number;
                                         urgentAnyRecall?: number;
+                                        urgentN?: number;
                                         urgentFalseRate: number;
                                         categoryAccuracy: number;
                                         perKind: {
@@ -8119,6 +8120,7 @@ export interface paths {
                                         f1: number;
                                         urgentRecall: number;
                                         urgentAnyRecall?: number;
+                                        urgentN?: number;
                                         urgentFalseRate: number;
                                         categoryAccuracy: number;
                                         perKind: {
@@ -8247,6 +8249,7 @@ export interface paths {
                                     f1: number;
                                     urgentRecall: number;
                                     urgentAnyRecall?: number;
+                                    urgentN?: number;
                                     urgentFalseRate: number;
                                     categoryAccuracy: number;
                                     perKind: {
@@ -8264,6 +8267,7 @@ export interface paths {
                                     f1: number;
                                     urgentRecall: number;
                                     urgentAnyRecall?: number;
+                                    urgentN?: number;
                                     urgentFalseRate: number;
                                     categoryAccuracy: number;
                                     perKind: {
@@ -8349,6 +8353,7 @@ export interface paths {
                                     f1: number;
                                     urgentRecall: number;
                                     urgentAnyRecall?: number;
+                                    urgentN?: number;
                                     urgentFalseRate: number;
                                     categoryAccuracy: number;
                                     perKind: {
@@ -8366,6 +8371,7 @@ export interface paths {
                                     f1: number;
                                     urgentRecall: number;
                                     urgentAnyRecall?: number;
+                                    urgentN?: number;
                                     urgentFalseRate: number;
                                     categoryAccuracy: number;
                                     perKind: {
