@@ -104,7 +104,7 @@ describe('the online grid live on the screen and in the console', () => {
     await consolePage.goto(`${t.base}/console/triage`);
     await consolePage.locator('[data-test=bell][data-live=true]').waitFor();
     await post('chat-g21', '建新路小区有人打架，都见血了，快报警！');
-    const second = consolePage.locator('.urgent-toast', { hasText: '纠纷斗殴' });
+    const second = consolePage.locator('.urgent-toast', { hasText: '暴力斗殴' });
     await second.waitFor();
     await second.click();
     await consolePage.waitForURL(/\/console\/messages\?urgent=true/);

@@ -45,6 +45,8 @@ export interface SensingModel {
   predict(text: string, signals: DictionarySignals, thresholds?: Thresholds): ModelPrediction;
   /** The three fastText models in one gzipped artifact (about 3 MB), for sensing_models.artifact. */
   serialise(): Uint8Array;
+  /** Frees the model's WebAssembly memory; predict() must not be called afterwards (serialise() still works). */
+  dispose(): void;
 }
 
 export const ENGINE = 'fasttext-1';
@@ -211,11 +213,18 @@ export async function loadSensingModel(engine: string, packed: Uint8Array): Prom
   return loadFromBlobs(blobs, header.params);
 }
 
+/**
+ * Loaded models share one WebAssembly instance per process: loading (unlike training) keeps each model to itself, and
+ * an instance per model would hold its own tens of megabytes.
+ */
+let loader: ReturnType<typeof getFastTextModule> | null = null;
+let loaded = 0;
+
 async function loadFromBlobs(blobs: Uint8Array[], params: Params): Promise<SensingModel> {
-  // The three heads share one instance: loading (unlike training) keeps each model to itself.
-  const m = await getFastTextModule();
-  const heads = blobs.map((blob, i) => {
-    const path = `/head${i}.bin`;
+  loader ??= getFastTextModule();
+  const m = await loader;
+  const heads = blobs.map((blob) => {
+    const path = `/head-${++loaded}.bin`;
     m.FS.writeFile(path, blob);
     const ft = new m.FastText();
     ft.loadModel(path);
@@ -307,7 +316,15 @@ async function loadFromBlobs(blobs: Uint8Array[], params: Params): Promise<Sensi
     return new Uint8Array(gzipSync(out, { level: 6 }));
   }
 
-  return { engine: ENGINE, params, predict, serialise };
+  let disposed = false;
+  function dispose(): void {
+    if (disposed) return;
+    disposed = true;
+    for (const h of heads) h.ft.delete();
+    m._free(buffer.ptr);
+  }
+
+  return { engine: ENGINE, params, predict, serialise, dispose };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

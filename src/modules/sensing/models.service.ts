@@ -59,6 +59,9 @@ export async function trainCandidate(db: Kysely<DB>): Promise<Candidate> {
   const model = await trainInWorker(train, dictionary);
   const current = currentRow ? await loadSensingModel(currentRow.engine, currentRow.artifact) : null;
   const figures = measure(dictionary, model, current, test);
+  // Only measured here: intake loads the version it senses with from the database. The artifact stays serialisable.
+  model.dispose();
+  current?.dispose();
   return {
     model, candidate: figures.candidate, current: figures.current, currentId: ref?.id ?? null, better: atLeastAsGood(figures.candidate, figures.current),
     training: { baseSetHash: baseSetHash(), baseLines: set.base, townLabels: set.labels, maxLabelId: set.maxLabelId, trainLines: train.length, heldOutLines: test.length },
@@ -105,6 +108,7 @@ export async function ensureBaseModel(deps: Pick<AppDeps, 'db'>): Promise<void> 
   // In a worker thread too: its WebAssembly memory goes when the thread ends, not when this process collects it.
   const model = await trainInWorker(train, dictionary);
   const figures = measureSensor(createCombinedSensor(dictionary, model), test);
+  model.dispose();
   const ctx = systemContext('sensing.base');
   try {
     await deps.db.transaction().execute(async (trx) => {

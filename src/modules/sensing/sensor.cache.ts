@@ -12,6 +12,33 @@ const MAX_AGE_MS = 60_000;
 /** The caches of this process per database, so a promoting retrain job (built apart from the app) invalidates them too. */
 const caches = new WeakMap<Kysely<DB>, Set<SensorCache>>();
 
+/**
+ * The loaded current model per database, shared by every cache of this process (intake's, the demo stream's): one
+ * copy in memory. A replaced model is freed once no sensor built from it can still be in use (sensors live at most
+ * MAX_AGE_MS; twice that to be sure).
+ */
+const models = new WeakMap<Kysely<DB>, { id: number; model: Promise<SensingModel> }>();
+
+async function loadedModel(db: Kysely<DB>, id: number): Promise<SensingModel | null> {
+  const held = models.get(db);
+  if (held?.id === id) return held.model;
+  const row = await modelArtifact(db, id);
+  if (!row) return null;
+  const again = models.get(db);
+  if (again?.id === id) return again.model;
+  const model = loadSensingModel(row.engine, row.artifact);
+  models.set(db, { id, model });
+  model.catch(() => {
+    if (models.get(db)?.model === model) models.delete(db);
+  });
+  if (held) {
+    held.model.then((old) => {
+      setTimeout(() => old.dispose(), 2 * MAX_AGE_MS).unref();
+    }, () => {});
+  }
+  return model;
+}
+
 /** Invalidates every sensor cache of this process on `db`. */
 export function invalidateSensors(db: Kysely<DB>): void {
   for (const c of caches.get(db) ?? []) c.invalidate();
@@ -32,7 +59,6 @@ export class SensorCache {
   private current: { sensor: Sensor; builtAt: number } | null = null;
   private building: Promise<Sensor> | null = null;
   private generation = 0;
-  private model: { id: number; model: SensingModel } | null = null;
 
   constructor(private readonly db: Kysely<DB>) {
     const set = caches.get(db) ?? new Set<SensorCache>();
@@ -64,16 +90,7 @@ export class SensorCache {
 
   private async currentModel(): Promise<SensingModel | null> {
     const ref = await currentModelRef(this.db);
-    if (!ref) {
-      this.model = null;
-      return null;
-    }
-    if (this.model?.id === ref.id) return this.model.model;
-    const row = await modelArtifact(this.db, ref.id);
-    if (!row) return null;
-    const model = await loadSensingModel(row.engine, row.artifact);
-    this.model = { id: ref.id, model };
-    return model;
+    return ref ? loadedModel(this.db, ref.id) : null;
   }
 }
 
