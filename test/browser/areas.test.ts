@@ -39,7 +39,8 @@ describe('every area in a browser', () => {
     await b.shot(dept.page, 'dept-signed-in');
     await dept.page.locator('[data-test=signed-in] [data-test=logout]').click();
     await dept.page.waitForURL(/\/login\?next=/);
-    expect((await dept.page.request.get(`${t.base}/api/auth/session`).then((r) => r.json())).me).toBeNull();
+    // The page leaves first and ends the session after (no live stream asks again without one): wait for it.
+    await expect.poll(async () => (await dept.page.request.get(`${t.base}/api/auth/session`).then((r) => r.json())).me, { timeout: 10_000 }).toBeNull();
 
     const screen = await signIn(b, t.base, 't_centre', '/screen', problems, { width: 1920, height: 1080 });
     await screen.page.locator('[data-test=signed-in] [data-test=me]').waitFor();
