@@ -46,6 +46,8 @@ async function firstStart(idleSeconds: number): Promise<FirstStartResult> {
   const { buildApp } = await import('../src/app.ts');
   const { loadDemoTown } = await import('../src/modules/demo/demo.loader.ts');
   const { loadDemoYear } = await import('../src/modules/demo/demo.year.ts');
+  const { ensureBaseModel } = await import('../src/modules/sensing/models.service.ts');
+  const { SensorCache } = await import('../src/modules/sensing/sensor.cache.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'dualgrid-firststart-'));
   try {
     const config = loadConfig({ DUALGRID_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
@@ -54,6 +56,9 @@ async function firstStart(idleSeconds: number): Promise<FirstStartResult> {
     const init = await initEmbeddedDir(embeddedDir(dataDir));
     const initdbSeconds = (performance.now() - started) / 1000;
     const { deps, database } = await openDeps(config);
+    // As serve does: the base sensing model trained (in a worker thread) before the app is built; intake then holds it.
+    await ensureBaseModel(deps);
+    await new SensorCache(deps.db).get();
     const app = await buildApp(deps);
     try {
       started = performance.now();

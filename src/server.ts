@@ -42,7 +42,7 @@ export async function serve(config: Config): Promise<Running> {
     await database.close();
     throw err;
   }
-  // The trained half of sensing needs a first version: trained from the shipped base set when there is none (~1 s).
+  // The trained half of sensing needs a first version: trained from the shipped base set when there is none (~3 s, in a worker thread).
   await ensureBaseModel(deps);
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
   const demo = config.demoOnEmpty && (await isEmpty(deps.db));
