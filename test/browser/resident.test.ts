@@ -156,7 +156,12 @@ describe('the resident pages in a browser', () => {
     expect(await page.locator('[data-test=r-stage][data-index="4"]').innerText()).toContain('反馈');
     expect(await page.locator('[data-test=r-result]').innerText()).toContain('已更换灯泡');
     await page.locator('[data-test=r-result-photo]').first().waitFor();
-    expect(await page.locator('[data-test=r-result-photo]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(800);
+    // decode() waits for the image to load (a loaded CI machine answers the file after the element appears)
+    expect(await page.locator('[data-test=r-result-photo]').first().evaluate(async (el) => {
+      const img = el as unknown as { decode(): Promise<void>; naturalWidth: number };
+      await img.decode();
+      return img.naturalWidth;
+    })).toBe(800);
     await b.shot(page, 'matter-rate');
     await page.locator('[data-test=r-rate-comment] textarea').fill('修得很快，谢谢');
     await page.locator('[data-test=r-rate-satisfied]').click();
