@@ -28,6 +28,7 @@ import { structureModule } from './modules/structure/structure.module.ts';
 import { visitsModule } from './modules/visits/visits.module.ts';
 import { onlineModule } from './modules/online/online.module.ts';
 import { sensingModule } from './modules/sensing/sensing.module.ts';
+import { deliberationModule } from './modules/deliberation/deliberation.module.ts';
 
 export interface BuildAppOptions {
   /** Off when absent; a level, and a stream for the lines (stdout when absent). */
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await outboundModule(app, deps);
   const { sensors } = await sensingModule(app, deps);
   await onlineModule(app, deps, matters.matters, sensors);
+  await deliberationModule(app, deps, structure);
   await pagesModule(app);
   return app;
 }

@@ -135,7 +135,7 @@ describe('statistics', () => {
 
   const range = 'from=2026-03-01&to=2026-03-10';
   const none = { reworkRate: null, satisfactionRate: null, averageHandlingHours: null };
-  const sources = { group_message: 0, visit: 0, patrol: 0, resident_report: 0, hotline: 0, sensor: 0, inspection: 0 };
+  const sources = { group_message: 0, visit: 0, patrol: 0, resident_report: 0, hotline: 0, sensor: 0, inspection: 0, deliberation: 0 };
   const levels = { grid: 0, community: 0, town: 0, district: 0 };
   const statuses = { reported: 0, registered: 0, dispatched: 0, handling: 0, handled: 0, feedback: 0, closed: 0, suspended: 0, merged: 0, rejected: 0 };
   const catRef = (id: number, code: string, name: string, n: number) => ({ categoryId: id, code, name, n });

@@ -43,7 +43,7 @@ export const MATTER_STATUSES = ['reported', 'registered', 'dispatched', 'handlin
 export type MatterStatus = (typeof MATTER_STATUSES)[number];
 
 /** Where a matter came from (来源): 群消息, 走访, 巡查, 居民上报, 热线, 感知设备, 专项巡检. */
-export const MATTER_SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection'] as const;
+export const MATTER_SOURCES = ['group_message', 'visit', 'patrol', 'resident_report', 'hotline', 'sensor', 'inspection', 'deliberation'] as const;
 export type MatterSource = (typeof MATTER_SOURCES)[number];
 
 /** The channel a step was taken through (渠道). */
@@ -118,3 +118,75 @@ export function isOverdue(m: { status: MatterStatus; due_at: Date | null; overdu
 /** What a drawn map feature is (map_features.kind): named roads, rivers, parks and landmarks that orient a reader. */
 export const MAP_FEATURE_KINDS = ['main_road', 'road', 'river', 'park', 'landmark'] as const;
 export type MapFeatureKind = (typeof MAP_FEATURE_KINDS)[number];
+
+// ---- deliberation (议事协商) ----
+
+/** What a topic's voters are (议题范围): the residents of one grid, of one estate (小区) in a community, or of a community. */
+export const TOPIC_SCOPES = ['grid', 'estate', 'community'] as const;
+export type TopicScope = (typeof TOPIC_SCOPES)[number];
+
+/**
+ * A topic's stages (议题阶段): collecting support (征集) → deliberating (协商, plans and meetings) → voting (表决) →
+ * decided (已决议) or rejected (未通过) → implementing (实施中) → completed (已建成). A topic that misses its support
+ * threshold by the expiry is expired (已过期); a duplicate is merged (已合并) into another.
+ */
+export const TOPIC_STAGES = ['collecting', 'deliberating', 'voting', 'decided', 'rejected', 'implementing', 'completed', 'expired', 'merged'] as const;
+export type TopicStage = (typeof TOPIC_STAGES)[number];
+
+/** Where a topic came from (议题来源): a resident's phone page, staff, a group message, a matter. */
+export const TOPIC_ORIGINS = ['resident', 'staff', 'group_message', 'matter'] as const;
+export type TopicOrigin = (typeof TOPIC_ORIGINS)[number];
+
+/** How a topic is decided (表决方式): approve or reject (赞成/反对), choose one plan (选方案), ranked choice (排序投票). */
+export const DECISION_TYPES = ['approve', 'choose', 'ranked'] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+
+/** The majority a decision needs (通过比例): more than half (过半数), two thirds (三分之二), three quarters (四分之三). */
+export const MAJORITY_RULES = ['simple', 'two_thirds', 'three_quarters'] as const;
+export type MajorityRule = (typeof MAJORITY_RULES)[number];
+
+/** How a vote reached the register (投票渠道): the phone page, recorded at a meeting (举手/票决), a paper ballot entered later. */
+export const VOTE_CHANNELS = ['phone', 'meeting', 'paper'] as const;
+export type VoteChannel = (typeof VOTE_CHANNELS)[number];
+
+/** An approve/reject ballot (赞成、反对、弃权). */
+export const APPROVALS = ['yes', 'no', 'abstain'] as const;
+export type Approval = (typeof APPROVALS)[number];
+
+/** What is pledged toward a plan (众筹): money in yuan (资金), labour in hours (出工), materials (物料). */
+export const PLEDGE_KINDS = ['money', 'labour', 'materials'] as const;
+export type PledgeKind = (typeof PLEDGE_KINDS)[number];
+
+/** A pledge's life (认捐状态): pledged (已认捐) → delivered (已兑现, confirmed by staff) or cancelled (已取消). */
+export const PLEDGE_STATES = ['pledged', 'delivered', 'cancelled'] as const;
+export type PledgeState = (typeof PLEDGE_STATES)[number];
+
+/**
+ * Meeting kinds (议事会): online in the group (线上议事), a round table at a grid station (圆桌会), a neighbourhood
+ * meeting (网格邻里会), a community review meeting (社区评议会).
+ */
+export const MEETING_KINDS = ['online', 'round_table', 'neighbourhood', 'review'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+
+/** A meeting's life: planned (已安排) → open (进行中, attendance taken) → closed (已结束, minutes kept). */
+export const MEETING_STATES = ['planned', 'open', 'closed'] as const;
+export type MeetingState = (typeof MEETING_STATES)[number];
+
+/** How someone's attendance was taken (签到方式): the meeting's code typed, its QR scanned, recorded by staff. */
+export const ATTENDANCE_VIAS = ['code', 'qr', 'staff'] as const;
+export type AttendanceVia = (typeof ATTENDANCE_VIAS)[number];
+
+/** 三事分流: a pending item is a family matter (家事, the household's own), a shared one (共事, the estate's) or public (公事, the street's). */
+export const ITEM_KINDS = ['family', 'shared', 'public'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+/** A pending item's state in the work log (工作日志): open (待落实), doing (推进中), done (已落实), dropped (不再推进). */
+export const ITEM_STATES = ['open', 'doing', 'done', 'dropped'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+/** An implementation project's photos (实施照片): before (施工前), progress (施工中), after (建成后). */
+export const PROJECT_PHOTO_STAGES = ['before', 'progress', 'after'] as const;
+export type ProjectPhotoStage = (typeof PROJECT_PHOTO_STAGES)[number];
+
+/** The brands of grid stations' deliberation rooms (议事品牌) the seeds name; a station may carry its own. */
+export const STATION_BRANDS = ['连心桥', '一家亲', '小院+', '缘心圆', '万有引力'] as const;

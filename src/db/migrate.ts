@@ -14,6 +14,7 @@ import * as loginAttempts from './migrations/2026_12_02_0011_login_attempts.ts';
 import * as publicCodes from './migrations/2026_12_02_0012_public_codes.ts';
 import * as places from './migrations/2026_12_02_0013_places.ts';
 import * as sensingModels from './migrations/2026_12_02_0014_sensing_models.ts';
+import * as deliberation from './migrations/2026_12_02_0015_deliberation.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0012_public_codes': publicCodes,
   '2026_12_02_0013_places': places,
   '2026_12_02_0014_sensing_models': sensingModels,
+  '2026_12_02_0015_deliberation': deliberation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,10 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { FeatureGeometry } from '../core/geo/features.ts';
 import type { Boundary } from '../core/geo/geojson.schema.ts';
+import type { TopicTally } from '../core/deliberation/tally.ts';
 import type { SensingHints } from '../core/sensing/types.ts';
 import type {
   BoardKind, Channel, Complexity, DeadlineUnit, EstateType, JointDutyType, MapFeatureKind, MatterLevel, MatterScope, MatterSource, MatterStatus, NodeLevel,
   Platform, Role, Satisfaction,
+  Approval, AttendanceVia, DecisionType, ItemKind, ItemState, MajorityRule, MeetingKind, MeetingState, PledgeKind, PledgeState, ProjectPhotoStage,
+  TopicOrigin, TopicScope, TopicStage, VoteChannel,
 } from '../core/vocabulary.ts';
 
 /** Timestamps: read as Date, written as Date or ISO string, defaulted by the database. */
@@ -576,6 +579,101 @@ export interface PhoneCodesTable {
   used_at: NullableTimestamp;
 }
 
+// ---- deliberation (议事协商) ----
+export interface GridStationsTable { id: Generated<number>; node_id: number; name: string; brand: Generated<string>; address: Generated<string>; created_at: Generated<Date> }
+
+export interface TopicsTable {
+  id: Generated<number>;
+  node_id: number;
+  node_path: string;
+  scope: TopicScope;
+  estate_name: string | null;
+  title: string;
+  body: Generated<string>;
+  origin: TopicOrigin;
+  raised_by: number | null;
+  raised_resident_id: number | null;
+  message_id: number | null;
+  matter_id: number | null;
+  stage: TopicStage;
+  support_threshold: Generated<number>;
+  support_until: NullableTimestamp;
+  supports: Generated<number>;
+  decision_type: Generated<DecisionType>;
+  quorum_percent: Generated<number>;
+  majority: Generated<MajorityRule>;
+  results_hidden: Generated<boolean>;
+  vote_opens_at: NullableTimestamp;
+  vote_closes_at: NullableTimestamp;
+  eligible: number | null;
+  tally: ColumnType<TopicTally | null, string | null | undefined, string | null>;
+  outcome: string | null;
+  review_on: string | null;
+  decided_at: NullableTimestamp;
+  decided_plan_id: number | null;
+  hidden_reason: string | null;
+  hidden_by: number | null;
+  hidden_at: NullableTimestamp;
+  merged_into: number | null;
+  client_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface TopicSupportsTable { topic_id: number; resident_id: number; user_id: number | null; at: Timestamp }
+export interface TopicEventsTable {
+  id: Generated<number>; topic_id: number; action: string; user_id: number | null; note: Generated<string>;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>; at: Timestamp;
+}
+export interface TopicPlansTable {
+  id: Generated<number>; topic_id: number; title: string; body: Generated<string>; cost_yuan: number | null;
+  status: Generated<'proposed' | 'withdrawn' | 'chosen' | 'not_chosen'>; created_by: number | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface PlanAuthorsTable { plan_id: number; user_id: number }
+export interface PlanPhotosTable { plan_id: number; file_hash: string; position: number }
+export interface PlanDepartmentsTable { plan_id: number; department_id: number }
+export interface PlanAmendmentsTable {
+  id: Generated<number>; plan_id: number; author_id: number; body: string; cost_yuan: number | null; old_body: string | null; old_cost_yuan: number | null;
+  state: Generated<'proposed' | 'accepted' | 'rejected'>; decided_by: number | null; decided_at: NullableTimestamp; created_at: Timestamp;
+}
+export interface TopicCommentsTable {
+  id: Generated<number>; topic_id: number; plan_id: number | null; parent_id: number | null; user_id: number | null; resident_id: number | null;
+  message_id: number | null; author_name: string; real_name: 'resident' | 'staff' | 'none'; body: string;
+  hidden_reason: string | null; hidden_by: number | null; created_at: Timestamp;
+}
+export interface PlanGoalsTable { id: Generated<number>; plan_id: number; kind: PledgeKind; label: string; unit: string; target: number; position: Generated<number> }
+export interface PledgesTable {
+  id: Generated<number>; goal_id: number; resident_id: number | null; organisation: string | null; recorded_by: number | null; amount: number;
+  state: Generated<PledgeState>; note: Generated<string>; confirmed_by: number | null; confirmed_at: NullableTimestamp; client_id: string | null; at: Timestamp;
+}
+export interface DeliberationMeetingsTable {
+  id: Generated<number>; node_id: number; node_path: string; topic_id: number | null; station_id: number | null; kind: MeetingKind; title: string;
+  place: Generated<string>; starts_at: ColumnType<Date, Date | string, Date | string>; state: Generated<MeetingState>; checkin_code: string | null;
+  minutes: Generated<string>; created_by: number | null; opened_at: NullableTimestamp; closed_at: NullableTimestamp; created_at: Timestamp;
+}
+export interface MeetingAttendeesTable {
+  id: Generated<number>; meeting_id: number; resident_id: number | null; user_id: number | null; name: string; via: AttendanceVia; recorded_by: number | null; at: Timestamp;
+}
+export interface PendingItemsTable {
+  id: Generated<number>; node_id: number; node_path: string; title: string; kind: ItemKind; owner: Generated<string>; department_id: number | null;
+  state: Generated<ItemState>; topic_id: number | null; matter_id: number | null; raised_at_meeting: number | null; created_by: number | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface MeetingAgendaTable {
+  id: Generated<number>; meeting_id: number; position: number; title: string; topic_id: number | null; item_id: number | null; outcome: Generated<string>; state_after: ItemState | null;
+}
+export interface TopicVotesTable {
+  topic_id: number; resident_id: number; channel: VoteChannel; user_id: number | null; recorded_by: number | null; meeting_id: number | null;
+  approval: Approval | null; plan_id: number | null; ranking: ColumnType<number[] | null, string | null, string | null>; at: Timestamp;
+}
+export interface DeliberationProjectsTable {
+  id: Generated<number>; topic_id: number; plan_id: number | null; title: string; status: Generated<'running' | 'completed'>; started_at: Timestamp; completed_at: NullableTimestamp;
+}
+export interface ProjectDepartmentsTable { project_id: number; department_id: number }
+export interface ProjectMilestonesTable {
+  id: Generated<number>; project_id: number; position: number; title: string; weight: Generated<number>; progress: Generated<number>; due_on: string | null; done_at: NullableTimestamp;
+}
+export interface ProjectPhotosTable { project_id: number; file_hash: string; stage: ProjectPhotoStage; position: number }
+export interface ProjectMattersTable { project_id: number; matter_id: number }
+
 export interface DB {
   meta: MetaTable;
   nodes: NodesTable;
@@ -624,6 +722,28 @@ export interface DB {
   visits: VisitsTable;
   visit_households: VisitHouseholdsTable;
   visit_photos: VisitPhotosTable;
+  grid_stations: GridStationsTable;
+  topics: TopicsTable;
+  topic_supports: TopicSupportsTable;
+  topic_events: TopicEventsTable;
+  topic_plans: TopicPlansTable;
+  plan_authors: PlanAuthorsTable;
+  plan_photos: PlanPhotosTable;
+  plan_departments: PlanDepartmentsTable;
+  plan_amendments: PlanAmendmentsTable;
+  topic_comments: TopicCommentsTable;
+  plan_goals: PlanGoalsTable;
+  pledges: PledgesTable;
+  deliberation_meetings: DeliberationMeetingsTable;
+  meeting_attendees: MeetingAttendeesTable;
+  pending_items: PendingItemsTable;
+  meeting_agenda: MeetingAgendaTable;
+  topic_votes: TopicVotesTable;
+  deliberation_projects: DeliberationProjectsTable;
+  project_departments: ProjectDepartmentsTable;
+  project_milestones: ProjectMilestonesTable;
+  project_photos: ProjectPhotosTable;
+  project_matters: ProjectMattersTable;
 }
 
 export type NodeRow = Selectable<NodesTable>;

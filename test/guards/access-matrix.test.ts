@@ -57,6 +57,16 @@ const FOREIGN: Record<string, Pick> = {
   sourceId: (g) => [g.source.id],
   categoryCode: (g) => [f(g).categoryCode],
   day: () => ['2026-10-01'],
+  planId: (g) => [f(g).topicPlan],
+  goalId: (g) => [f(g).goal],
+  commentId: (g) => [f(g).comment],
+  amendmentId: (g) => [f(g).amendment],
+  pledgeId: (g) => [f(g).pledge],
+  into: (g) => [f(g).topic],
+  messageIds: (g) => f(g).messages,
+  ranking: (g) => [f(g).topicPlan],
+  coAuthorIds: (g) => [f(g).users.worker, f(g).users.resident],
+  departmentIds: (g) => [f(g).dept.id],
 };
 
 /** A path `{id}` after this collection (or `{code}` after 'collection/{code}') names one of scope B's … */
@@ -78,6 +88,7 @@ const COLLECTIONS: Record<string, Pick> = {
   'categories/{code}': (g) => [f(g).categoryCode],
   phrases: () => [1],
   models: () => [1],
+  topics: (g) => [f(g).topic],
 };
 
 /**
@@ -109,6 +120,8 @@ const OWN: Record<string, Pick> = {
   hash: (g) => [g.own.photo],
   sourceId: (g) => [g.source.id],
   day: () => ['2026-10-01'],
+  topics: (g) => [g.own.topic],
+  planId: (g) => [g.own.topicPlan],
 };
 
 /** Bodies no JSON Schema describes (raw GeoJSON, a workbook upload), aimed at scope B by hand. */
@@ -158,6 +171,10 @@ const TOWN_WIDE: Record<string, TownWide> = {
     reason: 'anyone with a reporting role reports a matter anywhere; it goes to that place\'s staff (matters.policy.ts REPORTERS)',
   },
   'POST /api/matters/{id}/escalate': { changesScopeB: true, reason: 'escalating across to another town or district hands the matter to that centre, by design (matters.routes.ts)' },
+  'POST /api/matters/{id}/topic': {
+    changesScopeB: true,
+    reason: 'a matter of scope A escalated earlier in the run is owned by scope B\'s centre but stays in its place; its neighbours may still deliberate it (topics.service.ts fromMatter keeps the topic inside the matter\'s place)',
+  },
   'POST /api/categories': { writes: ['admin'], reason: 'the category dictionary is shared; administrators edit it (dictionary.policy.ts)' },
   'PATCH /api/categories/{code}': { writes: ['admin'], reason: 'the category dictionary is shared; administrators edit it (dictionary.policy.ts)' },
   'PUT /api/calendar/{day}': { writes: ['admin'], reason: 'the holiday calendar is shared; administrators edit it (dictionary.policy.ts)' },

@@ -187,6 +187,14 @@ export async function seedGuardTown(t: TestApp) {
   const content = await fStaff.ok<{ id: number }>('POST', '/api/broadcasts/content', { title: mark('防诈骗'), body: mark('不听不信不转账') });
   const plan = await fStaff.ok<{ id: number }>('POST', '/api/broadcasts/plans', { name: mark('每日提醒'), cadence: 'daily', timeOfDay: '08:00', contentId: content.id, groupIds: [group.id] });
   const token = await fWorker.ok<{ id: number }>('POST', '/api/auth/tokens', { name: mark('token') });
+  // Deliberation: a topic of scope B's grid with a plan and its goal, a comment, an amendment and a pledge by its resident.
+  const topic = await fWorker.ok<{ id: number }>('POST', '/api/topics', { title: mark('议题'), body: mark('桥下整修'), scope: 'grid', nodeId: f.g31.id, supportThreshold: 0 });
+  const topicPlan = await fWorker.ok<{ id: number; goals: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans`, {
+    title: mark('方案'), body: mark('铺塑胶'), goals: [{ kind: 'money', label: mark('资金'), unit: '元', target: 1000 }],
+  });
+  const comment = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/comments`, { body: mark('要得') });
+  const amended = await fResident.ok<{ amendments: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans/${topicPlan.id}/amendments`, { body: mark('加个滑梯') });
+  const pledge = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/pledges`, { goalId: topicPlan.goals[0]?.id, amount: 100, note: mark('认捐') });
   const delivery = await deps.db.insertInto('outbound_deliveries').values({
     target_id: target.id, group_id: group.id, kind: 'matter_outcome', matter_id: m2.id, payload: JSON.stringify({ text: mark('结果') }), status: 'failed', last_error: mark('err'),
   }).returning('id').executeTakeFirstOrThrow();
@@ -209,6 +217,7 @@ export async function seedGuardTown(t: TestApp) {
       group: group.id, target: target.id, member: member.id, messages: [pasted.id, pasted2.id], photo,
       matters: [m1.id, m2.id, m3.id], matterCodes: codes, request: request?.id ?? null, inspection: inspection.id, points: inspection.points.map((p) => p.id),
       visit: visit.id, content: content.id, plan: plan.id, token: token.id, delivery: delivery.id,
+      topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0, comment: comment.id, amendment: amended.amendments[0]?.id ?? 0, pledge: pledge.id,
       notices: notices.map((x) => x.id), roleIds: roleIds.map((x) => x.id), categoryCode,
     },
     own,
@@ -252,12 +261,15 @@ async function seedOwn(app: TestApp['app'], deps: AppDeps, a: Awaited<ReturnType
   const plan = await centre.ok<{ id: number }>('POST', '/api/broadcasts/plans', { name: '每周提醒', cadence: 'daily', timeOfDay: '09:00', contentId: content.id, groupIds: [group] });
   const delivery = await deps.db.insertInto('outbound_deliveries').values({ target_id: target.id, group_id: group, kind: 'matter_outcome', matter_id: m2.id, payload: JSON.stringify({ text: '结果' }), status: 'failed' })
     .returning('id').executeTakeFirstOrThrow();
+  const topic = await worker.ok<{ id: number }>('POST', '/api/topics', { title: '楼下停车乱', scope: 'grid', nodeId: a.g11.id, supportThreshold: 0 });
+  const topicPlan = await worker.ok<{ id: number; goals: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans`, { title: '划车位', goals: [{ kind: 'labour', label: '出工', unit: '小时', target: 20 }] });
   const notice = await deps.db.insertInto('notices').values({ user_id: victim, resident_id: null, matter_id: m1.id, kind: 'reminder', body: '提醒' }).returning('id').executeTakeFirstOrThrow();
   const roleId = (await deps.db.selectFrom('role_assignments').select('id').where('user_id', '=', victim).executeTakeFirstOrThrow()).id;
   return {
     victim, token: token.id, node: a.g12.id, board: a.board.id, group, target: target.id, resident: a.residents.r12, message: message.id, photo,
     matters: [m1.id, m2.id], matterCodes: await matterCodes(deps, [m1.id]), request: request?.id ?? null, inspection: inspection.id, point: inspection.points[0]?.id ?? null,
     content: content.id, plan: plan.id, delivery: delivery.id, notice: notice.id, roleId,
+    topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0,
   };
 }
 

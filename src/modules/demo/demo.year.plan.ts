@@ -11,7 +11,7 @@ const MIN = MINUTE_MS;
 
 /** Shares of the sources in a year of a Baqiao-like town (per cent). */
 export const SOURCE_SHARES: Record<MatterSource, number> = {
-  group_message: 35, visit: 15, patrol: 15, resident_report: 15, hotline: 12, sensor: 4, inspection: 4,
+  group_message: 35, visit: 15, patrol: 15, resident_report: 15, hotline: 12, sensor: 4, inspection: 4, deliberation: 0,
 };
 
 /** Exactly n sources in the shares above (largest remainder), shuffled so they spread over the year. */
@@ -159,6 +159,7 @@ export function describe(rng: Rng, source: MatterSource, c: CategorySeed, place:
     case 'hotline': return `12345热线转办：市民来电反映${place}${kw}，${ask}`;
     case 'sensor': return `视频监控智能告警：${place}疑似${c.name}（${kw}）`;
     case 'inspection': return `排查任务点位检查：${place}${kw}，需处置`;
+    case 'deliberation': return `议事协商决定的实施事项：${place}${kw}，请相关部门落实`;
   }
 }
 

@@ -154,7 +154,7 @@ export interface Plan {
 
 const STAFF_SOURCES: ReadonlySet<MatterSource> = new Set(['visit', 'patrol', 'inspection']);
 const CHANNEL: Record<MatterSource, Channel> = {
-  group_message: 'group', visit: 'phone', patrol: 'phone', resident_report: 'web', hotline: 'phone', sensor: 'system', inspection: 'phone',
+  group_message: 'group', visit: 'phone', patrol: 'phone', resident_report: 'web', hotline: 'phone', sensor: 'system', inspection: 'phone', deliberation: 'web',
 };
 /** How often a source's matter comes from a named resident rather than from staff or an anonymous caller. */
 const ON_BEHALF: Partial<Record<MatterSource, number>> = { group_message: 0.9, visit: 0.6, hotline: 0.35 };

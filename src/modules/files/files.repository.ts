@@ -11,6 +11,10 @@ export async function insertFile(db: Kysely<DB>, row: NewFileRow): Promise<boole
 }
 
 /** Which of the hashes are recorded uploads. */
+/** Who uploaded each of the hashes (absent ones are missing). */
+export const uploaders = (db: Kysely<DB>, hashes: readonly string[]) =>
+  hashes.length === 0 ? Promise.resolve([]) : db.selectFrom('files').select(['hash', 'uploaded_by']).where('hash', 'in', [...hashes]).execute();
+
 export async function knownHashes(db: Kysely<DB>, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
   const rows = await db.selectFrom('files').select('hash').where('hash', 'in', [...hashes]).execute();

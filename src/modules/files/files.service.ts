@@ -27,6 +27,18 @@ export async function assertUploaded(db: Kysely<DB>, hashes: readonly string[], 
   if (missing.length) throw new AppError('VALIDATION_FAILED', `Upload the ${what} first (POST /api/files); unknown: ${missing.join(', ')}.`);
 }
 
+/**
+ * Photos a person attaches to a public record (a plan, a project) must be their own uploads: a hash seen elsewhere
+ * (another grid's photo) cannot be copied onto it. The system attaches any.
+ */
+export async function assertOwnUploads(db: Kysely<DB>, ctx: RequestContext, hashes: readonly string[]): Promise<void> {
+  await assertUploaded(db, hashes);
+  const userId = recordedUserId(ctx.actor);
+  if (userId === null) return;
+  const others = (await repo.uploaders(db, hashes)).filter((f) => f.uploaded_by !== userId).map((f) => f.hash);
+  if (others.length) throw new AppError('VALIDATION_FAILED', { en: `Attach photos you uploaded yourself; not yours: ${others.join(', ')}.`, zh: '只能附上你自己上传的照片。' }, { photos: others });
+}
+
 export interface StoredFile {
   hash: string;
   mime: PhotoMime;

@@ -3714,7 +3714,7 @@ export interface paths {
                 query?: {
                     /** @description comma-separated statuses */
                     status?: string;
-                    source?: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                    source?: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                     categoryId?: number;
                     under?: number;
                     mine?: "assigned";
@@ -3780,7 +3780,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                        source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                         /**
                          * @default web
                          * @enum {string}
@@ -3842,7 +3842,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -3904,7 +3904,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -3993,7 +3993,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4274,7 +4274,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4371,7 +4371,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4484,7 +4484,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4597,7 +4597,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4699,7 +4699,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4794,7 +4794,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4891,7 +4891,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -4990,7 +4990,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5089,7 +5089,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5188,7 +5188,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5287,7 +5287,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5384,7 +5384,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5483,7 +5483,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5582,7 +5582,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5680,7 +5680,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5779,7 +5779,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5878,7 +5878,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -5975,7 +5975,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -6073,7 +6073,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -6171,7 +6171,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -6270,7 +6270,7 @@ export interface paths {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection";
+                            source: "group_message" | "visit" | "patrol" | "resident_report" | "hotline" | "sensor" | "inspection" | "deliberation";
                             channel: string;
                             status: string;
                             /** @description 0..5: 上报 立案 派遣 处置 反馈 结案 */
@@ -9749,6 +9749,2859 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topics I may see, newest first: staff those of their part of the tree, residents those of where they live */
+        get: {
+            parameters: {
+                query?: {
+                    stage?: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                    /** @description staff: include hidden topics */
+                    hidden?: "true" | "false";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                nodeId: number;
+                                nodeName: string;
+                                estateName: string | null;
+                                /** @enum {string} */
+                                origin: "resident" | "staff" | "group_message" | "matter";
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                createdAt: string;
+                                supports: number;
+                                threshold: number;
+                                hidden: boolean;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Raise a topic (议题): a resident for where they live, staff for a grid, estate or community; a repeated clientId answers 200 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @default  */
+                        body?: string;
+                        /**
+                         * @description whose topic it is: a grid, an estate (小区) or a community; residents raise it for where they live
+                         * @default grid
+                         * @enum {string}
+                         */
+                        scope?: "grid" | "estate" | "community";
+                        /** @description the grid or community; a resident may leave it out (their own grid, or its estate or community) */
+                        nodeId?: number;
+                        /** @description supports (附议) needed before deliberation; 0 starts at once; default 10 for a resident, 0 for staff */
+                        supportThreshold?: number;
+                        /** @description days the topic collects support before it expires; default 14 */
+                        supportDays?: number;
+                        /**
+                         * @default approve
+                         * @enum {string}
+                         */
+                        decisionType?: "approve" | "choose" | "ranked";
+                        /**
+                         * @description share of the scope's residents who must vote
+                         * @default 0
+                         */
+                        quorumPercent?: number;
+                        /**
+                         * @default simple
+                         * @enum {string}
+                         */
+                        majority?: "simple" | "two_thirds" | "three_quarters";
+                        /**
+                         * @description hide the running tally until the vote closes
+                         * @default false
+                         */
+                        resultsHidden?: boolean;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: the same clientId by the same user answers 200 with the topic it made
+                         */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One topic as I see it (support, my vote, the count where shown) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/trail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topic's trail: every change, by whom and why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                action: string;
+                                note: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                at: string;
+                                by: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matters/{id}/topic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A matter that needs the residents' agreement becomes a topic, linked both ways */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @default  */
+                        body?: string;
+                        /**
+                         * @description whose topic it is: a grid, an estate (小区) or a community; residents raise it for where they live
+                         * @default grid
+                         * @enum {string}
+                         */
+                        scope?: "grid" | "estate" | "community";
+                        /** @description the grid or community; a resident may leave it out (their own grid, or its estate or community) */
+                        nodeId?: number;
+                        /** @description supports (附议) needed before deliberation; 0 starts at once; default 10 for a resident, 0 for staff */
+                        supportThreshold?: number;
+                        /** @description days the topic collects support before it expires; default 14 */
+                        supportDays?: number;
+                        /**
+                         * @default approve
+                         * @enum {string}
+                         */
+                        decisionType?: "approve" | "choose" | "ranked";
+                        /**
+                         * @description share of the scope's residents who must vote
+                         * @default 0
+                         */
+                        quorumPercent?: number;
+                        /**
+                         * @default simple
+                         * @enum {string}
+                         */
+                        majority?: "simple" | "two_thirds" | "three_quarters";
+                        /**
+                         * @description hide the running tally until the vote closes
+                         * @default false
+                         */
+                        resultsHidden?: boolean;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: the same clientId by the same user answers 200 with the topic it made
+                         */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matters/{id}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topics a matter became */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                stage: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/group-messages/{id}/topic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A group message becomes a topic of its grid; the message opens the discussion */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @default  */
+                        body?: string;
+                        /**
+                         * @description whose topic it is: a grid, an estate (小区) or a community; residents raise it for where they live
+                         * @default grid
+                         * @enum {string}
+                         */
+                        scope?: "grid" | "estate" | "community";
+                        /** @description the grid or community; a resident may leave it out (their own grid, or its estate or community) */
+                        nodeId?: number;
+                        /** @description supports (附议) needed before deliberation; 0 starts at once; default 10 for a resident, 0 for staff */
+                        supportThreshold?: number;
+                        /** @description days the topic collects support before it expires; default 14 */
+                        supportDays?: number;
+                        /**
+                         * @default approve
+                         * @enum {string}
+                         */
+                        decisionType?: "approve" | "choose" | "ranked";
+                        /**
+                         * @description share of the scope's residents who must vote
+                         * @default 0
+                         */
+                        quorumPercent?: number;
+                        /**
+                         * @default simple
+                         * @enum {string}
+                         */
+                        majority?: "simple" | "two_thirds" | "three_quarters";
+                        /**
+                         * @description hide the running tally until the vote closes
+                         * @default false
+                         */
+                        resultsHidden?: boolean;
+                        /**
+                         * Format: uuid
+                         * @description idempotency key: the same clientId by the same user answers 200 with the topic it made
+                         */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Support the topic (附议), once per resident; reaching the threshold starts deliberation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: boolean;
+                            topic: {
+                                id: number;
+                                title: string;
+                                body: string;
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                nodeId: number;
+                                nodeName: string;
+                                estateName: string | null;
+                                /** @enum {string} */
+                                origin: "resident" | "staff" | "group_message" | "matter";
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                matterId: number | null;
+                                messageId: number | null;
+                                /** @description who raised it, a resident masked to the family name */
+                                raisedBy: string | null;
+                                support: {
+                                    count: number;
+                                    threshold: number;
+                                    until: string | null;
+                                    mine: boolean;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    type: "approve" | "choose" | "ranked";
+                                    quorumPercent: number;
+                                    /** @enum {string} */
+                                    majority: "simple" | "two_thirds" | "three_quarters";
+                                    resultsHidden: boolean;
+                                    opensAt: string | null;
+                                    closesAt: string | null;
+                                    eligible: number | null;
+                                    voters: number;
+                                    /** @description the count: while open only when results are not hidden; fixed once closed */
+                                    tally: {
+                                        voters: number;
+                                        eligible: number;
+                                        turnoutPercent: number;
+                                        quorumMet: boolean;
+                                        passed: boolean;
+                                        approvals?: {
+                                            yes: number;
+                                            no: number;
+                                            abstain: number;
+                                        };
+                                        plans?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[];
+                                        rounds?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[][];
+                                        winnerPlanId: number | null;
+                                        reason: string;
+                                    } | null;
+                                    myVote: {
+                                        /** @enum {string} */
+                                        channel: "phone" | "meeting" | "paper";
+                                        at: string;
+                                    } | null;
+                                    outcome: string | null;
+                                    reviewOn: string | null;
+                                    decidedAt: string | null;
+                                    decidedPlanId: number | null;
+                                };
+                                hidden: {
+                                    reason: string;
+                                    at: string;
+                                } | null;
+                                mergedInto: number | null;
+                                mayOrganise: boolean;
+                                mayTakePart: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff move a collecting topic on to deliberation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide the topic with a reason (moderation); the reason stays in the trail */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show a hidden topic again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge a duplicate into another topic; supports join once each */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        into: number;
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/vote/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the vote: the rules, the closing time, the eligible count fixed now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description when the vote closes; later than now
+                         */
+                        closesAt: string;
+                        /** @enum {string} */
+                        decisionType?: "approve" | "choose" | "ranked";
+                        quorumPercent?: number;
+                        /** @enum {string} */
+                        majority?: "simple" | "two_thirds" | "three_quarters";
+                        resultsHidden?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/vote/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the vote: count, store the tally, decide */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the outcome statement (决议内容)
+                         * @default
+                         */
+                        outcome?: string;
+                        /**
+                         * Format: date
+                         * @description when the decision is reviewed
+                         */
+                        reviewOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            scope: "grid" | "estate" | "community";
+                            nodeId: number;
+                            nodeName: string;
+                            estateName: string | null;
+                            /** @enum {string} */
+                            origin: "resident" | "staff" | "group_message" | "matter";
+                            /** @enum {string} */
+                            stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                            matterId: number | null;
+                            messageId: number | null;
+                            /** @description who raised it, a resident masked to the family name */
+                            raisedBy: string | null;
+                            support: {
+                                count: number;
+                                threshold: number;
+                                until: string | null;
+                                mine: boolean;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                type: "approve" | "choose" | "ranked";
+                                quorumPercent: number;
+                                /** @enum {string} */
+                                majority: "simple" | "two_thirds" | "three_quarters";
+                                resultsHidden: boolean;
+                                opensAt: string | null;
+                                closesAt: string | null;
+                                eligible: number | null;
+                                voters: number;
+                                /** @description the count: while open only when results are not hidden; fixed once closed */
+                                tally: {
+                                    voters: number;
+                                    eligible: number;
+                                    turnoutPercent: number;
+                                    quorumMet: boolean;
+                                    passed: boolean;
+                                    approvals?: {
+                                        yes: number;
+                                        no: number;
+                                        abstain: number;
+                                    };
+                                    plans?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[];
+                                    rounds?: {
+                                        planId: number;
+                                        votes: number;
+                                    }[][];
+                                    winnerPlanId: number | null;
+                                    reason: string;
+                                } | null;
+                                myVote: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "meeting" | "paper";
+                                    at: string;
+                                } | null;
+                                outcome: string | null;
+                                reviewOn: string | null;
+                                decidedAt: string | null;
+                                decidedPlanId: number | null;
+                            };
+                            hidden: {
+                                reason: string;
+                                at: string;
+                            } | null;
+                            mergedInto: number | null;
+                            mayOrganise: boolean;
+                            mayTakePart: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vote on my phone, once; a second vote by any channel is refused with ALREADY_VOTED */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        approval?: "yes" | "no" | "abstain";
+                        planId?: number;
+                        ranking?: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            channel: "phone" | "meeting" | "paper";
+                            at: string;
+                            topic: {
+                                id: number;
+                                title: string;
+                                body: string;
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                nodeId: number;
+                                nodeName: string;
+                                estateName: string | null;
+                                /** @enum {string} */
+                                origin: "resident" | "staff" | "group_message" | "matter";
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                matterId: number | null;
+                                messageId: number | null;
+                                /** @description who raised it, a resident masked to the family name */
+                                raisedBy: string | null;
+                                support: {
+                                    count: number;
+                                    threshold: number;
+                                    until: string | null;
+                                    mine: boolean;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    type: "approve" | "choose" | "ranked";
+                                    quorumPercent: number;
+                                    /** @enum {string} */
+                                    majority: "simple" | "two_thirds" | "three_quarters";
+                                    resultsHidden: boolean;
+                                    opensAt: string | null;
+                                    closesAt: string | null;
+                                    eligible: number | null;
+                                    voters: number;
+                                    /** @description the count: while open only when results are not hidden; fixed once closed */
+                                    tally: {
+                                        voters: number;
+                                        eligible: number;
+                                        turnoutPercent: number;
+                                        quorumMet: boolean;
+                                        passed: boolean;
+                                        approvals?: {
+                                            yes: number;
+                                            no: number;
+                                            abstain: number;
+                                        };
+                                        plans?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[];
+                                        rounds?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[][];
+                                        winnerPlanId: number | null;
+                                        reason: string;
+                                    } | null;
+                                    myVote: {
+                                        /** @enum {string} */
+                                        channel: "phone" | "meeting" | "paper";
+                                        at: string;
+                                    } | null;
+                                    outcome: string | null;
+                                    reviewOn: string | null;
+                                    decidedAt: string | null;
+                                    decidedPlanId: number | null;
+                                };
+                                hidden: {
+                                    reason: string;
+                                    at: string;
+                                } | null;
+                                mergedInto: number | null;
+                                mayOrganise: boolean;
+                                mayTakePart: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/votes/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff record a resident's vote from the meeting or a paper ballot; one person, one vote */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the resident whose vote this is */
+                        residentId: number;
+                        /** @enum {string} */
+                        channel: "meeting" | "paper";
+                        /** @description the meeting where hands were counted or ballots cast */
+                        meetingId?: number;
+                        /** @enum {string} */
+                        approval?: "yes" | "no" | "abstain";
+                        planId?: number;
+                        ranking?: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            channel: "phone" | "meeting" | "paper";
+                            at: string;
+                            topic: {
+                                id: number;
+                                title: string;
+                                body: string;
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                nodeId: number;
+                                nodeName: string;
+                                estateName: string | null;
+                                /** @enum {string} */
+                                origin: "resident" | "staff" | "group_message" | "matter";
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                matterId: number | null;
+                                messageId: number | null;
+                                /** @description who raised it, a resident masked to the family name */
+                                raisedBy: string | null;
+                                support: {
+                                    count: number;
+                                    threshold: number;
+                                    until: string | null;
+                                    mine: boolean;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    type: "approve" | "choose" | "ranked";
+                                    quorumPercent: number;
+                                    /** @enum {string} */
+                                    majority: "simple" | "two_thirds" | "three_quarters";
+                                    resultsHidden: boolean;
+                                    opensAt: string | null;
+                                    closesAt: string | null;
+                                    eligible: number | null;
+                                    voters: number;
+                                    /** @description the count: while open only when results are not hidden; fixed once closed */
+                                    tally: {
+                                        voters: number;
+                                        eligible: number;
+                                        turnoutPercent: number;
+                                        quorumMet: boolean;
+                                        passed: boolean;
+                                        approvals?: {
+                                            yes: number;
+                                            no: number;
+                                            abstain: number;
+                                        };
+                                        plans?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[];
+                                        rounds?: {
+                                            planId: number;
+                                            votes: number;
+                                        }[][];
+                                        winnerPlanId: number | null;
+                                        reason: string;
+                                    } | null;
+                                    myVote: {
+                                        /** @enum {string} */
+                                        channel: "phone" | "meeting" | "paper";
+                                        at: string;
+                                    } | null;
+                                    outcome: string | null;
+                                    reviewOn: string | null;
+                                    decidedAt: string | null;
+                                    decidedPlanId: number | null;
+                                };
+                                hidden: {
+                                    reason: string;
+                                    at: string;
+                                } | null;
+                                mergedInto: number | null;
+                                mayOrganise: boolean;
+                                mayTakePart: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliberation/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliberation's figures of a node and each child: raised, decided, implemented, participation, satisfaction (staff over the node) */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    /** @description first day, Beijing time */
+                    from: string;
+                    /** @description last day, Beijing time, inclusive */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node: {
+                                id: number;
+                                name: string;
+                                code: string;
+                                level: string;
+                            };
+                            from: string;
+                            to: string;
+                            /** @description topics raised in the range (merged duplicates not counted) */
+                            raised: number;
+                            /** @description topics decided (passed) in the range */
+                            decided: number;
+                            rejected: number;
+                            /** @description topics whose project was completed in the range */
+                            implemented: number;
+                            /** @description livelihood matters solved by deliberation (通过议事解决): the implemented topics */
+                            solvedByDeliberation: number;
+                            /** @description topics still in progress now */
+                            open: number;
+                            residents: number;
+                            /** @description residents who supported, voted, commented, pledged or attended in the range */
+                            participants: number;
+                            /** @description 参与率 = participants / residents */
+                            participationRate: number | null;
+                            rated: number;
+                            satisfied: number;
+                            /** @description 满意率 of the matters linked to topics (satisfied or basically) */
+                            satisfactionRate: number | null;
+                            pledgedYuan: number;
+                            deliveredYuan: number;
+                            labourHours: number;
+                            items: {
+                                node: {
+                                    id: number;
+                                    name: string;
+                                    code: string;
+                                    level: string;
+                                };
+                                /** @description topics raised in the range (merged duplicates not counted) */
+                                raised: number;
+                                /** @description topics decided (passed) in the range */
+                                decided: number;
+                                rejected: number;
+                                /** @description topics whose project was completed in the range */
+                                implemented: number;
+                                /** @description livelihood matters solved by deliberation (通过议事解决): the implemented topics */
+                                solvedByDeliberation: number;
+                                /** @description topics still in progress now */
+                                open: number;
+                                residents: number;
+                                /** @description residents who supported, voted, commented, pledged or attended in the range */
+                                participants: number;
+                                /** @description 参与率 = participants / residents */
+                                participationRate: number | null;
+                                rated: number;
+                                satisfied: number;
+                                /** @description 满意率 of the matters linked to topics (satisfied or basically) */
+                                satisfactionRate: number | null;
+                                pledgedYuan: number;
+                                deliveredYuan: number;
+                                labourHours: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The discussion, oldest first (a plan's with planId) */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: number;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                planId: number | null;
+                                parentId: number | null;
+                                author: string;
+                                /**
+                                 * @description as the group shows it: 实名居民, 工作人员, 未实名
+                                 * @enum {string}
+                                 */
+                                realName: "resident" | "staff" | "none";
+                                fromGroup: boolean;
+                                /** @description "" when hidden */
+                                body: string;
+                                hidden: boolean;
+                                hiddenReason: string | null;
+                                at: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Comment on the topic or one of its plans, or reply to a comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        planId?: number;
+                        parentId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            planId: number | null;
+                            parentId: number | null;
+                            author: string;
+                            /**
+                             * @description as the group shows it: 实名居民, 工作人员, 未实名
+                             * @enum {string}
+                             */
+                            realName: "resident" | "staff" | "none";
+                            fromGroup: boolean;
+                            /** @description "" when hidden */
+                            body: string;
+                            hidden: boolean;
+                            hiddenReason: string | null;
+                            at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/comments/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import messages of the topic's online groups as comments, once each */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        messageIds: number[];
+                        planId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            skipped: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/comments/{commentId}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide a comment with a reason; it keeps its place in the thread */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    commentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            planId: number | null;
+                            parentId: number | null;
+                            author: string;
+                            /**
+                             * @description as the group shows it: 实名居民, 工作人员, 未实名
+                             * @enum {string}
+                             */
+                            realName: "resident" | "staff" | "none";
+                            fromGroup: boolean;
+                            /** @description "" when hidden */
+                            body: string;
+                            hidden: boolean;
+                            hiddenReason: string | null;
+                            at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans of a topic with their goals and totals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                topicId: number;
+                                title: string;
+                                body: string;
+                                costYuan: number | null;
+                                /** @enum {string} */
+                                status: "proposed" | "withdrawn" | "chosen" | "not_chosen";
+                                authors: string[];
+                                photos: string[];
+                                departments: {
+                                    id: number;
+                                    name: string;
+                                }[];
+                                amendments: {
+                                    id: number;
+                                    author: string;
+                                    body: string;
+                                    costYuan: number | null;
+                                    /** @enum {string} */
+                                    state: "proposed" | "accepted" | "rejected";
+                                    at: string;
+                                }[];
+                                goals: {
+                                    /** @enum {string} */
+                                    kind: "money" | "labour" | "materials";
+                                    label: string;
+                                    unit: string;
+                                    target: number;
+                                    id: number;
+                                    pledged: number;
+                                    delivered: number;
+                                    pledgers: number;
+                                    /** @description delivered and pledged toward the target, whole percent, capped at 100 */
+                                    percent: number;
+                                }[];
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Put a plan (方案) to the topic, with co-authors, cost, photos, departments and crowdfunding goals */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @default  */
+                        body?: string;
+                        /**
+                         * @description cost estimate in whole yuan
+                         * @default null
+                         */
+                        costYuan?: number | null;
+                        /** @default [] */
+                        photos?: string[];
+                        /**
+                         * @description the departments the plan needs
+                         * @default []
+                         */
+                        departmentIds?: number[];
+                        /**
+                         * @description user ids of co-authors (联名)
+                         * @default []
+                         */
+                        coAuthorIds?: number[];
+                        /**
+                         * @description crowdfunding goals (众筹): money in yuan, labour in hours, materials
+                         * @default []
+                         */
+                        goals?: {
+                            /** @enum {string} */
+                            kind: "money" | "labour" | "materials";
+                            label: string;
+                            unit: string;
+                            target: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            title: string;
+                            body: string;
+                            costYuan: number | null;
+                            /** @enum {string} */
+                            status: "proposed" | "withdrawn" | "chosen" | "not_chosen";
+                            authors: string[];
+                            photos: string[];
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            amendments: {
+                                id: number;
+                                author: string;
+                                body: string;
+                                costYuan: number | null;
+                                /** @enum {string} */
+                                state: "proposed" | "accepted" | "rejected";
+                                at: string;
+                            }[];
+                            goals: {
+                                /** @enum {string} */
+                                kind: "money" | "labour" | "materials";
+                                label: string;
+                                unit: string;
+                                target: number;
+                                id: number;
+                                pledged: number;
+                                delivered: number;
+                                pledgers: number;
+                                /** @description delivered and pledged toward the target, whole percent, capped at 100 */
+                                percent: number;
+                            }[];
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/plans/{planId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose an amendment to a plan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    planId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        costYuan?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            title: string;
+                            body: string;
+                            costYuan: number | null;
+                            /** @enum {string} */
+                            status: "proposed" | "withdrawn" | "chosen" | "not_chosen";
+                            authors: string[];
+                            photos: string[];
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            amendments: {
+                                id: number;
+                                author: string;
+                                body: string;
+                                costYuan: number | null;
+                                /** @enum {string} */
+                                state: "proposed" | "accepted" | "rejected";
+                                at: string;
+                            }[];
+                            goals: {
+                                /** @enum {string} */
+                                kind: "money" | "labour" | "materials";
+                                label: string;
+                                unit: string;
+                                target: number;
+                                id: number;
+                                pledged: number;
+                                delivered: number;
+                                pledgers: number;
+                                /** @description delivered and pledged toward the target, whole percent, capped at 100 */
+                                percent: number;
+                            }[];
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/plans/{planId}/amendments/{amendmentId}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The plan's authors or the organisers accept or reject an amendment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    planId: number;
+                    amendmentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            title: string;
+                            body: string;
+                            costYuan: number | null;
+                            /** @enum {string} */
+                            status: "proposed" | "withdrawn" | "chosen" | "not_chosen";
+                            authors: string[];
+                            photos: string[];
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            amendments: {
+                                id: number;
+                                author: string;
+                                body: string;
+                                costYuan: number | null;
+                                /** @enum {string} */
+                                state: "proposed" | "accepted" | "rejected";
+                                at: string;
+                            }[];
+                            goals: {
+                                /** @enum {string} */
+                                kind: "money" | "labour" | "materials";
+                                label: string;
+                                unit: string;
+                                target: number;
+                                id: number;
+                                pledged: number;
+                                delivered: number;
+                                pledgers: number;
+                                /** @description delivered and pledged toward the target, whole percent, capped at 100 */
+                                percent: number;
+                            }[];
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pledges toward the plans, newest first, pledgers masked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                goalId: number;
+                                planId: number;
+                                /** @enum {string} */
+                                kind: "money" | "labour" | "materials";
+                                label: string;
+                                unit: string;
+                                amount: number;
+                                /** @description the pledger, a resident masked to the family name */
+                                by: string;
+                                /** @enum {string} */
+                                state: "pledged" | "delivered" | "cancelled";
+                                note: string;
+                                at: string;
+                                confirmedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Pledge money, labour or materials toward a goal (a resident; staff for a resident or an organisation); a repeated clientId answers 200 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        goalId: number;
+                        amount: number;
+                        /** @description staff recording a pledge for a resident */
+                        residentId?: number;
+                        /** @description staff recording a pledge by an organisation (物业公司, 商户) */
+                        organisation?: string;
+                        /** @default  */
+                        note?: string;
+                        /** Format: uuid */
+                        clientId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            goalId: number;
+                            planId: number;
+                            /** @enum {string} */
+                            kind: "money" | "labour" | "materials";
+                            label: string;
+                            unit: string;
+                            amount: number;
+                            /** @description the pledger, a resident masked to the family name */
+                            by: string;
+                            /** @enum {string} */
+                            state: "pledged" | "delivered" | "cancelled";
+                            note: string;
+                            at: string;
+                            confirmedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            goalId: number;
+                            planId: number;
+                            /** @enum {string} */
+                            kind: "money" | "labour" | "materials";
+                            label: string;
+                            unit: string;
+                            amount: number;
+                            /** @description the pledger, a resident masked to the family name */
+                            by: string;
+                            /** @enum {string} */
+                            state: "pledged" | "delivered" | "cancelled";
+                            note: string;
+                            at: string;
+                            confirmedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/pledges/{pledgeId}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff confirm a pledge delivered (兑现) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    pledgeId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            goalId: number;
+                            planId: number;
+                            /** @enum {string} */
+                            kind: "money" | "labour" | "materials";
+                            label: string;
+                            unit: string;
+                            amount: number;
+                            /** @description the pledger, a resident masked to the family name */
+                            by: string;
+                            /** @enum {string} */
+                            state: "pledged" | "delivered" | "cancelled";
+                            note: string;
+                            at: string;
+                            confirmedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/pledges/{pledgeId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff cancel a pledge that will not be delivered */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    pledgeId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            goalId: number;
+                            planId: number;
+                            /** @enum {string} */
+                            kind: "money" | "labour" | "materials";
+                            label: string;
+                            unit: string;
+                            amount: number;
+                            /** @description the pledger, a resident masked to the family name */
+                            by: string;
+                            /** @enum {string} */
+                            state: "pledged" | "delivered" | "cancelled";
+                            note: string;
+                            at: string;
+                            confirmedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
