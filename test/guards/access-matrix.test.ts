@@ -67,6 +67,10 @@ const FOREIGN: Record<string, Pick> = {
   ranking: (g) => [f(g).topicPlan],
   coAuthorIds: (g) => [f(g).users.worker, f(g).users.resident],
   departmentIds: (g) => [f(g).dept.id],
+  topicId: (g) => [f(g).topic],
+  stationId: (g) => [f(g).station],
+  meetingId: (g) => [f(g).meeting],
+  itemId: (g) => [f(g).agendaItem, f(g).item],
 };
 
 /** A path `{id}` after this collection (or `{code}` after 'collection/{code}') names one of scope B's … */
@@ -89,6 +93,9 @@ const COLLECTIONS: Record<string, Pick> = {
   phrases: () => [1],
   models: () => [1],
   topics: (g) => [f(g).topic],
+  meetings: (g) => [f(g).meeting],
+  'pending-items': (g) => [f(g).item],
+  'grid-stations': (g) => [f(g).station],
 };
 
 /**
@@ -122,6 +129,8 @@ const OWN: Record<string, Pick> = {
   day: () => ['2026-10-01'],
   topics: (g) => [g.own.topic],
   planId: (g) => [g.own.topicPlan],
+  meetings: (g) => [g.own.meeting],
+  'pending-items': (g) => [g.own.item],
 };
 
 /** Bodies no JSON Schema describes (raw GeoJSON, a workbook upload), aimed at scope B by hand. */

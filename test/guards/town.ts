@@ -195,6 +195,13 @@ export async function seedGuardTown(t: TestApp) {
   const comment = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/comments`, { body: mark('要得') });
   const amended = await fResident.ok<{ amendments: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans/${topicPlan.id}/amendments`, { body: mark('加个滑梯') });
   const pledge = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/pledges`, { goalId: topicPlan.goals[0]?.id, amount: 100, note: mark('认捐') });
+  const station = await fStaff.ok<{ id: number }>('POST', '/api/grid-stations', { nodeId: f.c3.id, name: mark('驿站'), brand: '连心桥', address: mark('中心湾路') });
+  const item = await fStaff.ok<{ id: number }>('POST', '/api/pending-items', { nodeId: f.c3.id, title: mark('待办'), kind: 'shared', owner: mark('物业') });
+  const meeting = await fStaff.ok<{ id: number; agenda: { id: number }[] }>('POST', '/api/meetings', {
+    nodeId: f.c3.id, kind: 'neighbourhood', title: mark('邻里会'), place: mark('驿站'), startsAt: new Date().toISOString(), stationId: station.id, topicId: topic.id,
+  });
+  await fStaff.ok('POST', `/api/meetings/${meeting.id}/open`);
+  await fStaff.ok('POST', `/api/meetings/${meeting.id}/attendance`, { residentId: f.residents[0] });
   const delivery = await deps.db.insertInto('outbound_deliveries').values({
     target_id: target.id, group_id: group.id, kind: 'matter_outcome', matter_id: m2.id, payload: JSON.stringify({ text: mark('结果') }), status: 'failed', last_error: mark('err'),
   }).returning('id').executeTakeFirstOrThrow();
@@ -218,6 +225,7 @@ export async function seedGuardTown(t: TestApp) {
       matters: [m1.id, m2.id, m3.id], matterCodes: codes, request: request?.id ?? null, inspection: inspection.id, points: inspection.points.map((p) => p.id),
       visit: visit.id, content: content.id, plan: plan.id, token: token.id, delivery: delivery.id,
       topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0, comment: comment.id, amendment: amended.amendments[0]?.id ?? 0, pledge: pledge.id,
+      station: station.id, meeting: meeting.id, item: item.id, agendaItem: meeting.agenda[0]?.id ?? 0,
       notices: notices.map((x) => x.id), roleIds: roleIds.map((x) => x.id), categoryCode,
     },
     own,
@@ -263,13 +271,18 @@ async function seedOwn(app: TestApp['app'], deps: AppDeps, a: Awaited<ReturnType
     .returning('id').executeTakeFirstOrThrow();
   const topic = await worker.ok<{ id: number }>('POST', '/api/topics', { title: '楼下停车乱', scope: 'grid', nodeId: a.g11.id, supportThreshold: 0 });
   const topicPlan = await worker.ok<{ id: number; goals: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans`, { title: '划车位', goals: [{ kind: 'labour', label: '出工', unit: '小时', target: 20 }] });
+  const staff = await Actor.as(app, 't_staff1');
+  if (!staff) throw new Error('scope A staff login');
+  const meeting = await staff.ok<{ id: number }>('POST', '/api/meetings', { nodeId: a.c1.id, kind: 'review', title: '评议会', startsAt: new Date().toISOString(), topicId: topic.id });
+  await staff.ok('POST', `/api/meetings/${meeting.id}/open`);
+  const item = await staff.ok<{ id: number }>('POST', '/api/pending-items', { nodeId: a.c1.id, title: '绿化修剪', kind: 'shared' });
   const notice = await deps.db.insertInto('notices').values({ user_id: victim, resident_id: null, matter_id: m1.id, kind: 'reminder', body: '提醒' }).returning('id').executeTakeFirstOrThrow();
   const roleId = (await deps.db.selectFrom('role_assignments').select('id').where('user_id', '=', victim).executeTakeFirstOrThrow()).id;
   return {
     victim, token: token.id, node: a.g12.id, board: a.board.id, group, target: target.id, resident: a.residents.r12, message: message.id, photo,
     matters: [m1.id, m2.id], matterCodes: await matterCodes(deps, [m1.id]), request: request?.id ?? null, inspection: inspection.id, point: inspection.points[0]?.id ?? null,
     content: content.id, plan: plan.id, delivery: delivery.id, notice: notice.id, roleId,
-    topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0,
+    topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0, meeting: meeting.id, item: item.id,
   };
 }
 

@@ -96,5 +96,10 @@ describe('story 8 — the rough ground under the bridge becomes a park', () => {
       'GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`);
     expect(figures).toMatchObject({ raised: 1, decided: 1, residents: 2, participants: 2, participationRate: 1, pledgedYuan: 5500, deliveredYuan: 5000, labourHours: 8 });
     expect(figures.items.map((i) => [i.node.id, i.raised])).toEqual([[town.g11.id, 0], [town.g12.id, 0]]);
+    // The big screen's panel for the town: this year's figures and the topic among the latest.
+    const panel = await admin.ok<{ raised: number; decided: number; latest: { id: number; title: string; stage: string; nodeName: string }[] }>('GET', `/api/screen/deliberation?nodeId=${town.town.id}`);
+    expect(panel).toMatchObject({ raised: 1, decided: 1 });
+    expect(panel.latest[0]).toEqual(expect.objectContaining({ id: topic.id, title: '整修双龙桥下道路，增加儿童游乐设施', stage: 'decided', nodeName: '花园社区' }));
+    expect((await resident.raw('GET', `/api/screen/deliberation?nodeId=${town.town.id}`)).statusCode).toBe(403);
   });
 });

@@ -34,15 +34,32 @@ describe('story 10 — the estate agrees on 400 cameras online and at a round ta
       goals: [{ kind: 'money', label: '居民自筹', unit: '元', target: 40000 }, { kind: 'materials', label: '智能监控', unit: '组', target: 400 }],
     });
 
-    // The vote: two on the phone, the round table's show of hands for the third; two thirds needed.
+    // A round table (圆桌会) at the grid station 小院+, with the topic on its agenda.
+    const station = await community.ok<{ id: number; brand: string }>('POST', '/api/grid-stations', { nodeId: town.c1.id, name: '半岛逸景网格驿站', brand: '小院+', address: '花园路1号' });
+    const meeting = await community.ok<{ id: number; agenda: { title: string; topicId: number | null }[]; station: { brand: string } | null }>('POST', '/api/meetings', {
+      nodeId: town.c1.id, kind: 'round_table', title: '监控安装圆桌会', place: '网格驿站二楼', startsAt: new Date().toISOString(), stationId: station.id, topicId: topic.id,
+      agenda: [{ title: '高空抛物和乱停车：安装监控方案', topicId: topic.id }],
+    });
+    expect(meeting).toMatchObject({ station: { brand: '小院+' }, agenda: [{ title: '高空抛物和乱停车：安装监控方案', topicId: topic.id }] });
+    const opened = await community.ok<{ checkin: { code: string; url: string } }>('POST', `/api/meetings/${meeting.id}/open`);
+
+    // The vote: two on the phone (王建国 first checks in at the round table by its QR code), and the round
+    // table's show of hands for 周国华, who has no phone; two thirds needed.
     const open = await community.ok<Topic>('POST', `/api/topics/${topic.id}/vote/open`, { closesAt: new Date(Date.now() + 86_400_000).toISOString() });
     expect(open.decision.eligible).toBe(3);
+    await resident.ok('POST', `/api/meetings/${meeting.id}/checkin`, { code: opened.checkin.code, via: 'qr' });
+    await community.ok('POST', `/api/meetings/${meeting.id}/attendance`, { residentId: neighbour.id });
     await resident.ok('POST', `/api/topics/${topic.id}/votes`, { approval: 'yes' });
     await resident12.ok('POST', `/api/topics/${topic.id}/votes`, { approval: 'yes' });
     // Hidden results: nobody sees the count while the vote runs, staff neither.
     expect((await community.ok<Topic>('GET', `/api/topics/${topic.id}`)).decision.tally).toBeNull();
-    await community.ok('POST', `/api/topics/${topic.id}/votes/record`, { residentId: neighbour.id, channel: 'meeting', approval: 'no' });
+    await community.ok('POST', `/api/topics/${topic.id}/votes/record`, { residentId: neighbour.id, channel: 'meeting', meetingId: meeting.id, approval: 'no' });
+    // 王建国 raising his hand at the same table is the vote he already cast on his phone.
+    expect((await community.raw('POST', `/api/topics/${topic.id}/votes/record`, { residentId: town.residents.r11, channel: 'meeting', meetingId: meeting.id, approval: 'no' })).json().error.code).toBe('ALREADY_VOTED');
     const closed = await community.ok<Topic>('POST', `/api/topics/${topic.id}/vote/close`, { outcome: '同意居民众筹安装400组智能监控' });
+    await community.ok('POST', `/api/meetings/${meeting.id}/close`, { minutes: '到会居民一致同意先装出入口和楼顶，物业负责安装，居民自筹部分费用。' });
+    const vote = await s.deps.db.selectFrom('topic_votes').select(['channel', 'meeting_id']).where('resident_id', '=', neighbour.id).executeTakeFirstOrThrow();
+    expect(vote).toEqual({ channel: 'meeting', meeting_id: meeting.id });
     expect(closed).toMatchObject({ stage: 'decided', decision: { tally: { passed: true, approvals: { yes: 2, no: 1, abstain: 0 }, turnoutPercent: 100 } } });
 
     // Crowdfunding: residents' money, the property company's cameras.
@@ -60,5 +77,7 @@ describe('story 10 — the estate agrees on 400 cameras online and at a round ta
     const figures = await community.ok<{ raised: number; decided: number; residents: number; participants: number; items: { node: { id: number }; participants: number }[] }>(
       'GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`);
     expect(figures).toMatchObject({ raised: 1, decided: 1, residents: 3, participants: 3 });
+    const trail = await community.ok<{ items: { action: string }[] }>('GET', `/api/topics/${topic.id}/trail`);
+    expect(trail.items.map((e) => e.action)).toEqual(['raise', 'support', 'support', 'advance', 'comment', 'plan', 'meeting', 'open_vote', 'vote', 'vote', 'vote', 'decide', 'pledge', 'pledge', 'pledge', 'pledge_delivered']);
   });
 });

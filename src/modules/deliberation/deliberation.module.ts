@@ -5,6 +5,8 @@ import { DecisionsService } from './decisions.service.ts';
 import { deliberationRoutes } from './deliberation.routes.ts';
 import { DiscussionService } from './discussion.service.ts';
 import { FiguresService } from './figures.service.ts';
+import { meetingsRoutes } from './meetings.routes.ts';
+import { MeetingsService } from './meetings.service.ts';
 import { PlansService } from './plans.service.ts';
 import { TopicsService } from './topics.service.ts';
 
@@ -16,5 +18,7 @@ export async function deliberationModule(app: FastifyInstance, deps: AppDeps, st
   const decisions = new DecisionsService(deps, topics);
   const figures = new FiguresService(deps, structure);
   await app.register(deliberationRoutes({ topics, discussion, plans, decisions, figures }));
-  return { topics, decisions };
+  const meetings = new MeetingsService(deps, topics);
+  await app.register(meetingsRoutes(meetings));
+  return { topics, decisions, meetings };
 }

@@ -5,7 +5,7 @@ import type { DecisionsService } from './decisions.service.ts';
 import { presentComment, presentEvent, presentPlans, presentPledge, presentTopic, presentTopicItem } from './deliberation.presenter.ts';
 import * as s from './deliberation.schema.ts';
 import type { DiscussionService } from './discussion.service.ts';
-import { figuresQuery, figuresSchema } from './figures.schema.ts';
+import { figuresQuery, figuresSchema, screenQuery, screenSchema } from './figures.schema.ts';
 import type { FiguresService } from './figures.service.ts';
 import type { PlansService } from './plans.service.ts';
 import type { TopicsService } from './topics.service.ts';
@@ -111,6 +111,10 @@ export function deliberationRoutes({ topics, discussion, plans, decisions, figur
     app.get('/api/deliberation/figures', {
       schema: { tags: ['deliberation', 'statistics'], summary: "Deliberation's figures of a node and each child: raised, decided, implemented, participation, satisfaction (staff over the node)", querystring: figuresQuery, response: { 200: figuresSchema } },
     }, async (req) => figures.figures(req.ctx, req.query));
+
+    app.get('/api/screen/deliberation', {
+      schema: { tags: ['deliberation', 'screen'], summary: "The big screen's deliberation panel: this year's figures and the latest topics (staff over the node)", querystring: screenQuery, response: { 200: screenSchema } },
+    }, async (req) => figures.screen(req.ctx, req.query.nodeId));
 
     // ---- discussion ----
     app.get('/api/topics/:id/comments', {

@@ -51,3 +51,10 @@ export async function figuresUnder(db: Kysely<DB>, prefix: string, from: Date, t
 
 export const childNodes = (db: Kysely<DB>, parentId: number) =>
   db.selectFrom('nodes').select(['id', 'name', 'code', 'path', 'level']).where('parent_id', '=', parentId).where('status', '=', 'active').orderBy('code').execute();
+
+/** The latest topics in progress or done under a node, for the big screen: titles and stages only. */
+export const latestTopics = (db: Kysely<DB>, prefix: string, limit: number) =>
+  db.selectFrom('topics as t').innerJoin('nodes as n', 'n.id', 't.node_id')
+    .select(['t.id', 't.title', 't.stage', 't.supports', 't.updated_at', 'n.name as node_name'])
+    .where('t.node_path', 'like', `${prefix}%`).where('t.hidden_at', 'is', null).where('t.stage', 'not in', ['merged', 'expired'])
+    .orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc').limit(limit).execute();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idParam } from '../../core/fields.ts';
+import { TOPIC_STAGES } from '../../core/vocabulary.ts';
 import { rangeProblem } from '../../core/stats/formulas.ts';
 
 const day = z.iso.date({ message: 'must be a calendar date as YYYY-MM-DD' });
@@ -23,3 +24,9 @@ const figures = {
 };
 const nodeRef = z.object({ id: z.number(), name: z.string(), code: z.string(), level: z.string() });
 export const figuresSchema = z.object({ node: nodeRef, from: z.string(), to: z.string(), ...figures, items: z.array(z.object({ node: nodeRef, ...figures })) });
+
+export const screenQuery = z.object({ nodeId: idParam });
+export const screenSchema = z.object({
+  from: z.string().describe('1 January of this year (Beijing)'), to: z.string().describe('today'), ...figures,
+  latest: z.array(z.object({ id: z.number(), title: z.string(), stage: z.enum(TOPIC_STAGES), supports: z.number(), nodeName: z.string(), updatedAt: z.string() })).describe('up to 8, latest change first'),
+});

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { endOfBeijingDay, startOfBeijingDay } from '../../core/beijing.ts';
-import type { RequestContext } from '../../core/scope.ts';
+import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../../core/beijing.ts';
+import { nowOf, type RequestContext } from '../../core/scope.ts';
 import type { AppDeps } from '../../deps.ts';
 import { assertMayReadNode } from '../stats/stats.policy.ts';
 import type { StructureService } from '../structure/structure.service.ts';
@@ -29,6 +29,22 @@ export class FiguresService {
     return {
       node: { id: node.id, name: node.name, code: node.code, level: node.level }, from: q.from, to: q.to, ...present(own),
       items: children.map((c, i) => ({ node: { id: c.id, name: c.name, code: c.code, level: c.level }, ...present(rows[i] ?? own) })),
+    };
+  }
+
+  /** The big screen's deliberation panel: this year's figures so far and the latest topics. */
+  async screen(ctx: RequestContext, nodeId: number) {
+    const node = await this.structure.requireNode(nodeId);
+    assertMayReadNode(ctx.actor, node.path);
+    const today = beijingDay(nowOf(ctx));
+    const from = `${today.slice(0, 4)}-01-01`;
+    const [figures, latest] = await Promise.all([
+      repo.figuresUnder(this.deps.db, node.path, startOfBeijingDay(from), endOfBeijingDay(today)),
+      repo.latestTopics(this.deps.db, node.path, 8),
+    ]);
+    return {
+      from, to: today, ...present(figures),
+      latest: latest.map((t) => ({ id: t.id, title: t.title, stage: t.stage, supports: t.supports, nodeName: t.node_name, updatedAt: new Date(t.updated_at).toISOString() })),
     };
   }
 }

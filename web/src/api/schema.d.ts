@@ -11794,6 +11794,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/screen/deliberation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The big screen's deliberation panel: this year's figures and the latest topics (staff over the node) */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 1 January of this year (Beijing) */
+                            from: string;
+                            /** @description today */
+                            to: string;
+                            /** @description topics raised in the range (merged duplicates not counted) */
+                            raised: number;
+                            /** @description topics decided (passed) in the range */
+                            decided: number;
+                            rejected: number;
+                            /** @description topics whose project was completed in the range */
+                            implemented: number;
+                            /** @description livelihood matters solved by deliberation (通过议事解决): the implemented topics */
+                            solvedByDeliberation: number;
+                            /** @description topics still in progress now */
+                            open: number;
+                            residents: number;
+                            /** @description residents who supported, voted, commented, pledged or attended in the range */
+                            participants: number;
+                            /** @description 参与率 = participants / residents */
+                            participationRate: number | null;
+                            rated: number;
+                            satisfied: number;
+                            /** @description 满意率 of the matters linked to topics (satisfied or basically) */
+                            satisfactionRate: number | null;
+                            pledgedYuan: number;
+                            deliveredYuan: number;
+                            labourHours: number;
+                            /** @description up to 8, latest change first */
+                            latest: {
+                                id: number;
+                                title: string;
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                supports: number;
+                                nodeName: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/topics/{id}/comments": {
         parameters: {
             query?: never;
@@ -12597,6 +12673,921 @@ export interface paths {
                             note: string;
                             at: string;
                             confirmedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/grid-stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The grid stations at and below a node */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a grid station (网格驿站) where meetings are held */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nodeId: number;
+                        name: string;
+                        /**
+                         * @description the station brand (连心桥, 一家亲 …), free text
+                         * @default
+                         */
+                        brand?: string;
+                        /** @default  */
+                        address?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            name: string;
+                            brand: string;
+                            address: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meetings at and below a node, newest start first */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    state?: "planned" | "open" | "closed";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                /** @enum {string} */
+                                kind: "online" | "round_table" | "neighbourhood" | "review";
+                                title: string;
+                                place: string;
+                                startsAt: string;
+                                /** @enum {string} */
+                                state: "planned" | "open" | "closed";
+                                topicId: number | null;
+                                stationId: number | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a meeting; a neighbourhood or review meeting carries the open pending items of its subtree */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a grid or community */
+                        nodeId: number;
+                        /** @enum {string} */
+                        kind: "online" | "round_table" | "neighbourhood" | "review";
+                        title: string;
+                        /** @default  */
+                        place?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        stationId?: number;
+                        topicId?: number;
+                        /** @default [] */
+                        agenda?: {
+                            title: string;
+                            topicId?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            /** @enum {string} */
+                            kind: "online" | "round_table" | "neighbourhood" | "review";
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            state: "planned" | "open" | "closed";
+                            topicId: number | null;
+                            stationId: number | null;
+                            station: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            } | null;
+                            agenda: {
+                                id: number;
+                                position: number;
+                                title: string;
+                                topicId: number | null;
+                                itemId: number | null;
+                                /**
+                                 * @description the pending item's state now
+                                 * @enum {string|null}
+                                 */
+                                itemState: "open" | "doing" | "done" | "dropped" | null;
+                                outcome: string;
+                                /** @enum {string|null} */
+                                stateAfter: "open" | "doing" | "done" | "dropped" | null;
+                            }[];
+                            attendance: number;
+                            /** @description organisers only; residents masked */
+                            attendees: {
+                                name: string;
+                                /** @enum {string} */
+                                via: "code" | "qr" | "staff";
+                                at: string;
+                            }[] | null;
+                            minutes: string;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting: agenda, attendance (names to organisers only, residents masked), minutes, station */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            /** @enum {string} */
+                            kind: "online" | "round_table" | "neighbourhood" | "review";
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            state: "planned" | "open" | "closed";
+                            topicId: number | null;
+                            stationId: number | null;
+                            station: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            } | null;
+                            agenda: {
+                                id: number;
+                                position: number;
+                                title: string;
+                                topicId: number | null;
+                                itemId: number | null;
+                                /**
+                                 * @description the pending item's state now
+                                 * @enum {string|null}
+                                 */
+                                itemState: "open" | "doing" | "done" | "dropped" | null;
+                                outcome: string;
+                                /** @enum {string|null} */
+                                stateAfter: "open" | "doing" | "done" | "dropped" | null;
+                            }[];
+                            attendance: number;
+                            /** @description organisers only; residents masked */
+                            attendees: {
+                                name: string;
+                                /** @enum {string} */
+                                via: "code" | "qr" | "staff";
+                                at: string;
+                            }[] | null;
+                            minutes: string;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the meeting: a fresh check-in code, its URL and QR code, for organisers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            /** @enum {string} */
+                            kind: "online" | "round_table" | "neighbourhood" | "review";
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            state: "planned" | "open" | "closed";
+                            topicId: number | null;
+                            stationId: number | null;
+                            station: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            } | null;
+                            agenda: {
+                                id: number;
+                                position: number;
+                                title: string;
+                                topicId: number | null;
+                                itemId: number | null;
+                                /**
+                                 * @description the pending item's state now
+                                 * @enum {string|null}
+                                 */
+                                itemState: "open" | "doing" | "done" | "dropped" | null;
+                                outcome: string;
+                                /** @enum {string|null} */
+                                stateAfter: "open" | "doing" | "done" | "dropped" | null;
+                            }[];
+                            attendance: number;
+                            /** @description organisers only; residents masked */
+                            attendees: {
+                                name: string;
+                                /** @enum {string} */
+                                via: "code" | "qr" | "staff";
+                                at: string;
+                            }[] | null;
+                            minutes: string;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            mayOrganise: boolean;
+                            checkin: {
+                                code: string;
+                                url: string;
+                                qrSvg: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check in with the code or QR; a second check-in answers 200 with the first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /**
+                         * @default code
+                         * @enum {string}
+                         */
+                        via?: "code" | "qr";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            meetingId: number;
+                            name: string;
+                            /** @enum {string} */
+                            via: "code" | "qr" | "staff";
+                            at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            meetingId: number;
+                            name: string;
+                            /** @enum {string} */
+                            via: "code" | "qr" | "staff";
+                            at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Organisers record a resident as present (by staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        residentId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            meetingId: number;
+                            name: string;
+                            /** @enum {string} */
+                            via: "code" | "qr" | "staff";
+                            at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            meetingId: number;
+                            name: string;
+                            /** @enum {string} */
+                            via: "code" | "qr" | "staff";
+                            at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/agenda/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what the meeting said on an agenda item; stateAfter moves its pending item */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    itemId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        outcome: string;
+                        /** @enum {string} */
+                        stateAfter?: "open" | "doing" | "done" | "dropped";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            /** @enum {string} */
+                            kind: "online" | "round_table" | "neighbourhood" | "review";
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            state: "planned" | "open" | "closed";
+                            topicId: number | null;
+                            stationId: number | null;
+                            station: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            } | null;
+                            agenda: {
+                                id: number;
+                                position: number;
+                                title: string;
+                                topicId: number | null;
+                                itemId: number | null;
+                                /**
+                                 * @description the pending item's state now
+                                 * @enum {string|null}
+                                 */
+                                itemState: "open" | "doing" | "done" | "dropped" | null;
+                                outcome: string;
+                                /** @enum {string|null} */
+                                stateAfter: "open" | "doing" | "done" | "dropped" | null;
+                            }[];
+                            attendance: number;
+                            /** @description organisers only; residents masked */
+                            attendees: {
+                                name: string;
+                                /** @enum {string} */
+                                via: "code" | "qr" | "staff";
+                                at: string;
+                            }[] | null;
+                            minutes: string;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the meeting with its minutes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        minutes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            nodeName: string;
+                            /** @enum {string} */
+                            kind: "online" | "round_table" | "neighbourhood" | "review";
+                            title: string;
+                            place: string;
+                            startsAt: string;
+                            /** @enum {string} */
+                            state: "planned" | "open" | "closed";
+                            topicId: number | null;
+                            stationId: number | null;
+                            station: {
+                                id: number;
+                                nodeId: number;
+                                nodeName: string;
+                                name: string;
+                                brand: string;
+                                address: string;
+                                createdAt: string;
+                            } | null;
+                            agenda: {
+                                id: number;
+                                position: number;
+                                title: string;
+                                topicId: number | null;
+                                itemId: number | null;
+                                /**
+                                 * @description the pending item's state now
+                                 * @enum {string|null}
+                                 */
+                                itemState: "open" | "doing" | "done" | "dropped" | null;
+                                outcome: string;
+                                /** @enum {string|null} */
+                                stateAfter: "open" | "doing" | "done" | "dropped" | null;
+                            }[];
+                            attendance: number;
+                            /** @description organisers only; residents masked */
+                            attendees: {
+                                name: string;
+                                /** @enum {string} */
+                                via: "code" | "qr" | "staff";
+                                at: string;
+                            }[] | null;
+                            minutes: string;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pending-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pending-items log at and below a node, newest first */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    state?: "open" | "doing" | "done" | "dropped";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                nodeId: number;
+                                title: string;
+                                /** @enum {string} */
+                                kind: "family" | "shared" | "public";
+                                owner: string;
+                                departmentId: number | null;
+                                /** @enum {string} */
+                                state: "open" | "doing" | "done" | "dropped";
+                                topicId: number | null;
+                                matterId: number | null;
+                                meetingId: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a pending item (家事/共事/公事) to the log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nodeId: number;
+                        title: string;
+                        /** @enum {string} */
+                        kind: "family" | "shared" | "public";
+                        /** @default  */
+                        owner?: string;
+                        departmentId?: number;
+                        topicId?: number;
+                        matterId?: number;
+                        meetingId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "family" | "shared" | "public";
+                            owner: string;
+                            departmentId: number | null;
+                            /** @enum {string} */
+                            state: "open" | "doing" | "done" | "dropped";
+                            topicId: number | null;
+                            matterId: number | null;
+                            meetingId: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pending-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a pending item's state or owner */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "open" | "doing" | "done" | "dropped";
+                        owner?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            nodeId: number;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "family" | "shared" | "public";
+                            owner: string;
+                            departmentId: number | null;
+                            /** @enum {string} */
+                            state: "open" | "doing" | "done" | "dropped";
+                            topicId: number | null;
+                            matterId: number | null;
+                            meetingId: number | null;
+                            createdAt: string;
+                            updatedAt: string;
                         };
                     };
                 };
