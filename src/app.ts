@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await outboundModule(app, deps);
   const { sensors } = await sensingModule(app, deps);
   await onlineModule(app, deps, matters.matters, sensors);
-  await deliberationModule(app, deps, structure);
+  await deliberationModule(app, deps, structure, matters.matters);
   await pagesModule(app);
   return app;
 }

@@ -71,6 +71,7 @@ const FOREIGN: Record<string, Pick> = {
   stationId: (g) => [f(g).station],
   meetingId: (g) => [f(g).meeting],
   itemId: (g) => [f(g).agendaItem, f(g).item],
+  milestoneId: (g) => [f(g).milestone],
 };
 
 /** A path `{id}` after this collection (or `{code}` after 'collection/{code}') names one of scope B's … */
@@ -92,7 +93,8 @@ const COLLECTIONS: Record<string, Pick> = {
   'categories/{code}': (g) => [f(g).categoryCode],
   phrases: () => [1],
   models: () => [1],
-  topics: (g) => [f(g).topic],
+  topics: (g) => [f(g).topic, f(g).decidedTopic],
+  projects: (g) => [f(g).project],
   meetings: (g) => [f(g).meeting],
   'pending-items': (g) => [f(g).item],
   'grid-stations': (g) => [f(g).station],

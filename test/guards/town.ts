@@ -195,6 +195,12 @@ export async function seedGuardTown(t: TestApp) {
   const comment = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/comments`, { body: mark('要得') });
   const amended = await fResident.ok<{ amendments: { id: number }[] }>('POST', `/api/topics/${topic.id}/plans/${topicPlan.id}/amendments`, { body: mark('加个滑梯') });
   const pledge = await fResident.ok<{ id: number }>('POST', `/api/topics/${topic.id}/pledges`, { goalId: topicPlan.goals[0]?.id, amount: 100, note: mark('认捐') });
+  // A second topic decided by its resident's vote and being implemented: a project with a milestone.
+  const decidedTopic = await fWorker.ok<{ id: number }>('POST', '/api/topics', { title: mark('议题二'), scope: 'grid', nodeId: f.g31.id, supportThreshold: 0 });
+  await fWorker.ok('POST', `/api/topics/${decidedTopic.id}/vote/open`, { closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+  await fResident.ok('POST', `/api/topics/${decidedTopic.id}/votes`, { approval: 'yes' });
+  await fWorker.ok('POST', `/api/topics/${decidedTopic.id}/vote/close`, { outcome: mark('同意') });
+  const project = await fWorker.ok<{ id: number; milestones: { id: number }[] }>('POST', `/api/topics/${decidedTopic.id}/project`, { title: mark('项目'), milestones: [{ title: mark('节点') }], photos: [photo] });
   const station = await fStaff.ok<{ id: number }>('POST', '/api/grid-stations', { nodeId: f.c3.id, name: mark('驿站'), brand: '连心桥', address: mark('中心湾路') });
   const item = await fStaff.ok<{ id: number }>('POST', '/api/pending-items', { nodeId: f.c3.id, title: mark('待办'), kind: 'shared', owner: mark('物业') });
   const meeting = await fStaff.ok<{ id: number; agenda: { id: number }[] }>('POST', '/api/meetings', {
@@ -225,6 +231,7 @@ export async function seedGuardTown(t: TestApp) {
       matters: [m1.id, m2.id, m3.id], matterCodes: codes, request: request?.id ?? null, inspection: inspection.id, points: inspection.points.map((p) => p.id),
       visit: visit.id, content: content.id, plan: plan.id, token: token.id, delivery: delivery.id,
       topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0, comment: comment.id, amendment: amended.amendments[0]?.id ?? 0, pledge: pledge.id,
+      decidedTopic: decidedTopic.id, project: project.id, milestone: project.milestones[0]?.id ?? 0,
       station: station.id, meeting: meeting.id, item: item.id, agendaItem: meeting.agenda[0]?.id ?? 0,
       notices: notices.map((x) => x.id), roleIds: roleIds.map((x) => x.id), categoryCode,
     },

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { tinyJpeg, uploadPhoto } from '../helpers/matters.ts';
 import { useTestTown } from '../helpers/town.ts';
 import { beijingDay } from './support.ts';
 
 // Story 8: a resident suggests fixing the rough ground under a bridge; deliberation in the group; a park in 45 days.
 // (Baqiao, 丽景社区双龙桥下: "从微信群提议到「桥下公园」建成，仅用时45天".)
 interface Topic { id: number; stage: string; origin: string; messageId: number | null; support: { count: number; threshold: number }; decision: { tally: { passed: boolean; winnerPlanId: number | null; voters: number } | null; decidedPlanId: number | null; outcome: string | null; voters: number } }
+interface Project { id: number; status: string; progress: number; title: string; departments: { name: string }[]; milestones: { id: number; title: string; progress: number }[]; photos: { stage: string }[]; matters: { id: number; status: string }[]; mayUpdate: boolean; mayOrganise: boolean }
 interface Plan { id: number; title: string; body: string; status: string; authors: string[]; goals: { id: number; kind: string; pledged: number; delivered: number; pledgers: number; percent: number }[]; amendments: { id: number; state: string }[] }
 
 describe('story 8 — the rough ground under the bridge becomes a park', () => {
   const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
-  const [resident, resident12, worker, worker12, community, admin] = s.actors('t_resident', 't_resident12', 't_worker11', 't_worker12', 't_staff1', 't_admin');
+  const [resident, resident12, worker, worker12, community, admin, property, school] = s.actors('t_resident', 't_resident12', 't_worker11', 't_worker12', 't_staff1', 't_admin', 't_property', 't_school');
 
   it('runs from a group message to a decided, crowdfunded and built plan, with the trail and the figures', async () => {
     const town = s.town;
@@ -83,23 +85,65 @@ describe('story 8 — the rough ground under the bridge becomes a park', () => {
     const pledges = await resident.ok<{ items: { by: string; amount: number; state: string }[] }>('GET', `/api/topics/${topic.id}/pledges`);
     expect(pledges.items.map((p) => [p.by, p.amount, p.state])).toEqual([['花园物业公司', 5000, 'delivered'], ['李**', 8, 'delivered'], ['王**', 500, 'pledged']]);
 
+    // Implementation (实施): the decided plan becomes a project with weighted milestones, the property company owning it.
+    const before = await uploadPhoto(s.app, await s.login('t_staff1'));
+    expect((await resident.raw('POST', `/api/topics/${topic.id}/project`, { milestones: [{ title: '整平路面' }] })).statusCode).toBe(403);
+    expect((await community.raw('POST', `/api/topics/${topic.id}/project`, { milestones: [] })).json().error.code).toBe('VALIDATION_FAILED');
+    const project = await community.ok<Project>('POST', `/api/topics/${topic.id}/project`, {
+      departmentIds: [town.departments.property.id], photos: [before],
+      milestones: [{ title: '整平路面', weight: 2 }, { title: '铺塑胶步道', weight: 1 }, { title: '安装滑梯秋千和路灯', weight: 1 }],
+    });
+    expect(project).toMatchObject({ title: '桥下口袋公园', status: 'running', progress: 0, departments: [{ name: '花园物业公司' }], photos: [{ stage: 'before' }], mayOrganise: true });
+    expect((await community.raw('POST', `/api/topics/${topic.id}/project`, { milestones: [{ title: '再来一个' }] })).json().error.code).toBe('TOPIC_NOT_OPEN');
+    const [ground, path, swings] = project.milestones;
+    // The owner department reports progress; a department that does not own it cannot, and a resident only reads.
+    expect((await property.ok<Project>('POST', `/api/projects/${project.id}/milestones/${ground?.id}`, { progress: 100, note: '路面整平完成' })).progress).toBe(50);
+    expect((await school.raw('POST', `/api/projects/${project.id}/milestones/${path?.id}`, { progress: 50 })).statusCode).toBe(404);
+    expect((await resident.raw('POST', `/api/projects/${project.id}/milestones/${path?.id}`, { progress: 50 })).statusCode).toBe(403);
+    expect((await property.raw('POST', `/api/projects/${project.id}/milestones/${path?.id}`, { progress: 101 })).statusCode).toBe(400);
+    expect(await resident.ok<Project>('GET', `/api/topics/${topic.id}/project`)).toMatchObject({ progress: 50, mayUpdate: false });
+    // The lamps need the property company to act: a matter from the project runs the closed loop.
+    const sent = await community.ok<Project & { matterId: number }>('POST', `/api/projects/${project.id}/matters`, { title: '桥下公园安装两盏路灯', description: '议事决定在桥下公园加装两盏路灯，请物业安装' });
+    const matter = await s.deps.db.selectFrom('matters').select(['source', 'status', 'area_node_id']).where('id', '=', sent.matterId).executeTakeFirstOrThrow();
+    expect(matter).toEqual({ source: 'deliberation', status: 'reported', area_node_id: town.c1.id });
+    expect((await community.ok<{ items: { id: number }[] }>('GET', `/api/matters/${sent.matterId}/topics`)).items.map((t) => t.id)).toEqual([topic.id]);
+    await community.step(sent.matterId, 'register', { categoryCode: '01002', level: 'community', complexity: 'simple' });
+    await community.step(sent.matterId, 'dispatch', { lead: { kind: 'department', id: town.departments.property.id }, assists: [] });
+    await property.step(sent.matterId, 'accept');
+    await property.step(sent.matterId, 'handle', { note: '两盏路灯已安装通电', photos: [] });
+    await community.step(sent.matterId, 'verify', { passed: true, note: '晚上去看了，亮的' });
+    await property.ok('POST', `/api/projects/${project.id}/milestones/${path?.id}`, { progress: 100 });
+    expect((await property.ok<Project>('POST', `/api/projects/${project.id}/milestones/${swings?.id}`, { progress: 60 })).progress).toBe(90);
+    // Not complete until every milestone is done and a photo shows the result.
+    expect((await community.raw('POST', `/api/projects/${project.id}/complete`, {})).json().error.code).toBe('CONFLICT');
+    await property.ok('POST', `/api/projects/${project.id}/milestones/${swings?.id}`, { progress: 100 });
+    expect((await community.raw('POST', `/api/projects/${project.id}/complete`, {})).json().error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('photo of the result') });
+    const after = await uploadPhoto(s.app, await s.login('t_property'), tinyJpeg());
+    expect((await property.raw('POST', `/api/projects/${project.id}/photos`, { stage: 'after', photos: [before] })).json().error.code).toBe('VALIDATION_FAILED');
+    await property.ok('POST', `/api/projects/${project.id}/photos`, { stage: 'after', photos: [after] });
+    const built = await community.ok<Project>('POST', `/api/projects/${project.id}/complete`, { note: '桥下公园建成开放' });
+    expect(built).toMatchObject({ status: 'completed', progress: 100, matters: [{ id: sent.matterId, status: 'feedback' }], photos: [{ stage: 'before' }, { stage: 'after' }] });
+    expect((await resident.ok<Topic>('GET', `/api/topics/${topic.id}`)).stage).toBe('completed');
+    expect((await property.raw('POST', `/api/projects/${project.id}/milestones/${swings?.id}`, { progress: 90 })).json().error.code).toBe('TOPIC_NOT_OPEN');
+
     // The trail, in order.
     const trail = await community.ok<{ items: { action: string }[] }>('GET', `/api/topics/${topic.id}/trail`);
     expect(trail.items.map((e) => e.action)).toEqual([
       'raise', 'support', 'support', 'advance', 'import_messages', 'import_messages', 'plan', 'plan', 'amend', 'amendment_accepted',
       'open_vote', 'vote', 'vote', 'decide', 'pledge', 'pledge', 'pledge', 'pledge_delivered', 'pledge_delivered',
+      'implement', 'progress', 'project_matter', 'progress', 'progress', 'progress', 'project_photos', 'complete',
     ]);
 
-    // Figures for the community: one topic raised and decided; both of its residents took part.
+    // Figures for the community: one topic raised, decided and built — a matter solved by deliberation; both residents took part.
     const today = beijingDay();
-    const figures = await admin.ok<{ raised: number; decided: number; participants: number; residents: number; participationRate: number; pledgedYuan: number; deliveredYuan: number; labourHours: number; items: { node: { id: number }; raised: number }[] }>(
+    const figures = await admin.ok<{ raised: number; decided: number; implemented: number; solvedByDeliberation: number; participants: number; residents: number; participationRate: number; pledgedYuan: number; deliveredYuan: number; labourHours: number; items: { node: { id: number }; raised: number }[] }>(
       'GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`);
-    expect(figures).toMatchObject({ raised: 1, decided: 1, residents: 2, participants: 2, participationRate: 1, pledgedYuan: 5500, deliveredYuan: 5000, labourHours: 8 });
+    expect(figures).toMatchObject({ raised: 1, decided: 1, implemented: 1, solvedByDeliberation: 1, residents: 2, participants: 2, participationRate: 1, pledgedYuan: 5500, deliveredYuan: 5000, labourHours: 8 });
     expect(figures.items.map((i) => [i.node.id, i.raised])).toEqual([[town.g11.id, 0], [town.g12.id, 0]]);
     // The big screen's panel for the town: this year's figures and the topic among the latest.
     const panel = await admin.ok<{ raised: number; decided: number; latest: { id: number; title: string; stage: string; nodeName: string }[] }>('GET', `/api/screen/deliberation?nodeId=${town.town.id}`);
     expect(panel).toMatchObject({ raised: 1, decided: 1 });
-    expect(panel.latest[0]).toEqual(expect.objectContaining({ id: topic.id, title: '整修双龙桥下道路，增加儿童游乐设施', stage: 'decided', nodeName: '花园社区' }));
+    expect(panel.latest[0]).toEqual(expect.objectContaining({ id: topic.id, title: '整修双龙桥下道路，增加儿童游乐设施', stage: 'completed', nodeName: '花园社区' }));
     expect((await resident.raw('GET', `/api/screen/deliberation?nodeId=${town.town.id}`)).statusCode).toBe(403);
   });
 });

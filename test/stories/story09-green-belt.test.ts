@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { uploadPhoto } from '../helpers/matters.ts';
 import { useTestTown } from '../helpers/town.ts';
 import { beijingDay } from './support.ts';
 
@@ -9,7 +10,7 @@ interface Topic { id: number; stage: string; origin: string; decision: { tally: 
 
 describe('story 9 — the rubbish-strewn green belt becomes a sports park by ranked choice', () => {
   const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
-  const [resident, resident12, worker, worker12, community, centre] = s.actors('t_resident', 't_resident12', 't_worker11', 't_worker12', 't_staff1', 't_centre');
+  const [resident, resident12, worker, worker12, community, centre, cleanup] = s.actors('t_resident', 't_resident12', 't_worker11', 't_worker12', 't_staff1', 't_centre', 't_cleanup');
 
   it('collects ideas online, ranks three plans in two rounds, crowdfunds the winner, with the trail and figures', async () => {
     const town = s.town;
@@ -56,14 +57,30 @@ describe('story 9 — the rubbish-strewn green belt becomes a sports park by ran
     await resident.ok('POST', `/api/topics/${topic.id}/pledges`, { goalId: goal, amount: 200, clientId: randomUUID() });
     await community.ok('POST', `/api/topics/${topic.id}/pledges`, { goalId: goal, amount: 300, residentId: chen.id, note: '陈嬢嬢现金交到社区' });
 
+    // Implementation: the district's city management clears the rubbish, then the path and the tables go in.
+    const project = await community.ok<{ id: number; milestones: { id: number }[] }>('POST', `/api/topics/${topic.id}/project`, {
+      title: '浪潮体育公园', departmentIds: [town.departments.cleanup.id],
+      milestones: [{ title: '清运垃圾', dueOn: '2027-01-15' }, { title: '修健身步道' }, { title: '安装乒乓球台' }],
+    });
+    // The grid worker follows it but does not report on it; the owner department does.
+    expect(await worker.ok('GET', `/api/topics/${topic.id}/project`)).toMatchObject({ mayUpdate: false, progress: 0 });
+    expect((await worker.raw('POST', `/api/projects/${project.id}/milestones/${project.milestones[0]?.id}`, { progress: 100 })).statusCode).toBe(403);
+    const progress: number[] = [];
+    for (const m of project.milestones) progress.push((await cleanup.ok<{ progress: number }>('POST', `/api/projects/${project.id}/milestones/${m.id}`, { progress: 100 })).progress);
+    expect(progress).toEqual([33, 67, 100]);
+    const photo = await uploadPhoto(s.app, await s.login('t_cleanup'));
+    await cleanup.ok('POST', `/api/projects/${project.id}/photos`, { stage: 'after', photos: [photo] });
+    expect(await community.ok('POST', `/api/projects/${project.id}/complete`, { note: '浪潮体育公园建成' })).toMatchObject({ status: 'completed', progress: 100 });
+
     const trail = await community.ok<{ items: { action: string; details: Record<string, unknown> }[] }>('GET', `/api/topics/${topic.id}/trail`);
-    expect(trail.items.map((e) => e.action)).toEqual(['raise', 'comment', 'comment', 'plan', 'plan', 'plan', 'open_vote', 'vote', 'vote', 'vote', 'vote', 'decide', 'pledge', 'pledge']);
+    expect(trail.items.map((e) => e.action)).toEqual(['raise', 'comment', 'comment', 'plan', 'plan', 'plan', 'open_vote', 'vote', 'vote', 'vote', 'vote', 'decide', 'pledge', 'pledge',
+      'implement', 'progress', 'progress', 'progress', 'project_photos', 'complete']);
     expect(trail.items.find((e) => e.action === 'decide')?.details).toMatchObject({ channels: { phone: 2, paper: 2 } });
 
     const today = beijingDay();
-    const figures = await centre.ok<{ raised: number; decided: number; residents: number; participants: number; participationRate: number; pledgedYuan: number }>(
+    const figures = await centre.ok<{ raised: number; decided: number; implemented: number; solvedByDeliberation: number; residents: number; participants: number; participationRate: number; pledgedYuan: number }>(
       'GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`);
-    expect(figures).toMatchObject({ raised: 1, decided: 1, residents: 4, participants: 4, participationRate: 1, pledgedYuan: 500 });
+    expect(figures).toMatchObject({ raised: 1, decided: 1, implemented: 1, solvedByDeliberation: 1, residents: 4, participants: 4, participationRate: 1, pledgedYuan: 500 });
     expect((await resident.raw('GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`)).statusCode).toBe(403);
   });
 });

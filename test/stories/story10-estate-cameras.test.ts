@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadPhoto } from '../helpers/matters.ts';
 import { useTestTown } from '../helpers/town.ts';
 import { beijingDay } from './support.ts';
 
@@ -8,7 +9,7 @@ interface Topic { id: number; stage: string; scope: string; estateName: string |
 
 describe('story 10 — the estate agrees on 400 cameras online and at a round table', () => {
   const s = useTestTown({ seed: 'story', closeWithin: 5_000 });
-  const [resident, resident12, resident21, admin, community, worker12] = s.actors('t_resident', 't_resident12', 't_resident21', 't_admin', 't_staff1', 't_worker12');
+  const [resident, resident12, resident21, admin, community, worker12, property] = s.actors('t_resident', 't_resident12', 't_resident21', 't_admin', 't_staff1', 't_worker12', 't_property');
 
   it('decides by two thirds with a quorum among the estate\'s residents only, funds the cameras and counts the figures', async () => {
     const town = s.town;
@@ -73,11 +74,26 @@ describe('story 10 — the estate agrees on 400 cameras online and at a round ta
     const goals = (await resident.ok<{ items: { goals: { kind: string; pledged: number; delivered: number; percent: number }[] }[] }>('GET', `/api/topics/${topic.id}/plans`)).items[0]?.goals;
     expect(goals?.map((g) => [g.kind, g.pledged, g.delivered, g.percent])).toEqual([['money', 600, 0, 1], ['materials', 400, 400, 100]]);
 
+    // Installation: 300 cameras at the entrances and stairwells, 100 on the roofs; the property company reports.
+    const project = await community.ok<{ id: number; milestones: { id: number }[] }>('POST', `/api/topics/${topic.id}/project`, {
+      departmentIds: [town.departments.property.id],
+      milestones: [{ title: '出入口和楼道安装300组', weight: 3 }, { title: '楼顶安装100组', weight: 1 }],
+    });
+    const [entrances, roofs] = project.milestones;
+    expect((await property.ok<{ progress: number }>('POST', `/api/projects/${project.id}/milestones/${entrances?.id}`, { progress: 100 })).progress).toBe(75);
+    expect((await property.ok<{ progress: number }>('POST', `/api/projects/${project.id}/milestones/${roofs?.id}`, { progress: 50 })).progress).toBe(88);
+    // A resident of another community does not see the estate's project at all.
+    expect((await resident21.raw('GET', `/api/topics/${topic.id}/project`)).statusCode).toBe(404);
+    await property.ok('POST', `/api/projects/${project.id}/milestones/${roofs?.id}`, { progress: 100 });
+    await property.ok('POST', `/api/projects/${project.id}/photos`, { stage: 'after', photos: [await uploadPhoto(s.app, await s.login('t_property'))] });
+    await community.ok('POST', `/api/projects/${project.id}/complete`, { note: '400组智能监控全部安装到位' });
+
     const today = beijingDay();
-    const figures = await community.ok<{ raised: number; decided: number; residents: number; participants: number; items: { node: { id: number }; participants: number }[] }>(
+    const figures = await community.ok<{ raised: number; decided: number; implemented: number; residents: number; participants: number; items: { node: { id: number }; participants: number }[] }>(
       'GET', `/api/deliberation/figures?nodeId=${town.c1.id}&from=${today}&to=${today}`);
-    expect(figures).toMatchObject({ raised: 1, decided: 1, residents: 3, participants: 3 });
+    expect(figures).toMatchObject({ raised: 1, decided: 1, implemented: 1, residents: 3, participants: 3 });
     const trail = await community.ok<{ items: { action: string }[] }>('GET', `/api/topics/${topic.id}/trail`);
-    expect(trail.items.map((e) => e.action)).toEqual(['raise', 'support', 'support', 'advance', 'comment', 'plan', 'meeting', 'open_vote', 'vote', 'vote', 'vote', 'decide', 'pledge', 'pledge', 'pledge', 'pledge_delivered']);
+    expect(trail.items.map((e) => e.action)).toEqual(['raise', 'support', 'support', 'advance', 'comment', 'plan', 'meeting', 'open_vote', 'vote', 'vote', 'vote', 'decide', 'pledge', 'pledge', 'pledge', 'pledge_delivered',
+      'implement', 'progress', 'progress', 'progress', 'project_photos', 'complete']);
   });
 });

@@ -69,3 +69,11 @@ export function assertMayRaise(actor: Actor | null, path: string, residence: Res
   assertResidentOf(actor, t, residence);
   return 'resident';
 }
+
+/** Who reports a project's progress and photos: its organisers, and the handlers of its owner departments (责任部门). */
+export const mayUpdateProject = (actor: Actor | null, path: string, departmentIds: readonly number[]): boolean =>
+  mayOrganise(actor, path) || assignmentsWith(actor, ['department_handler']).some((a) => a.departmentId !== null && departmentIds.includes(a.departmentId));
+
+export function assertMayUpdateProject(actor: Actor | null, path: string, departmentIds: readonly number[]): void {
+  if (!mayUpdateProject(actor, path, departmentIds)) throw denied(actor, { en: 'Only the organisers and the owner departments report on this project.', zh: '只有组织议事的工作人员和责任部门才能更新这个项目的进度。' });
+}

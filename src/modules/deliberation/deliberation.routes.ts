@@ -58,7 +58,7 @@ export function deliberationRoutes({ topics, discussion, plans, decisions, figur
     }, async (req, reply) => reply.code(201).send(await viewed(req.ctx, await topics.fromMatter(req.ctx, req.params.id, req.body))));
 
     app.get('/api/matters/:id/topics', {
-      schema: { tags, summary: 'The topics a matter became', params: s.idParams, response: { 200: z.object({ items: z.array(z.object({ id: z.number(), title: z.string(), stage: z.string() })) }) } },
+      schema: { tags, summary: 'The topics a matter became, or whose implementation sent it', params: s.idParams, response: { 200: z.object({ items: z.array(z.object({ id: z.number(), title: z.string(), stage: z.string() })) }) } },
     }, async (req) => ({ items: await topics.ofMatter(req.ctx, req.params.id) }));
 
     app.post('/api/group-messages/:id/topic', {

@@ -30,7 +30,12 @@ export const findTopicByClientId = (db: Kysely<DB>, userId: number, clientId: st
   db.selectFrom('topics').select('id').where('raised_by', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
 
 export const topicOfMessage = (db: Kysely<DB>, messageId: number) => db.selectFrom('topics').select('id').where('message_id', '=', messageId).executeTakeFirst();
-export const topicsOfMatter = (db: Kysely<DB>, matterId: number) => db.selectFrom('topics').select(['id', 'title', 'stage']).where('matter_id', '=', matterId).orderBy('id').execute();
+/** The topics a matter became, and the topic whose project sent it (a matter from a deliberation's implementation). */
+export const topicsOfMatter = (db: Kysely<DB>, matterId: number) => db.selectFrom('topics').select(['id', 'title', 'stage'])
+  .where((eb) => eb.or([
+    eb('matter_id', '=', matterId),
+    eb('id', 'in', eb.selectFrom('project_matters as pm').innerJoin('deliberation_projects as p', 'p.id', 'pm.project_id').select('p.topic_id').where('pm.matter_id', '=', matterId)),
+  ])).orderBy('id').execute();
 
 export interface TopicListQuery { prefixes: string[] | null; lines: string[]; residence: { gridPath: string; estateName: string | null } | null; stage?: TopicStage; includeHidden: boolean; limit: number; after?: number }
 

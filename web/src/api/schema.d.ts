@@ -10371,7 +10371,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The topics a matter became */
+        /** The topics a matter became, or whose implementation sent it */
         get: {
             parameters: {
                 query?: never;
@@ -13588,6 +13588,526 @@ export interface paths {
                             meetingId: number | null;
                             createdAt: string;
                             updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/{id}/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topic's implementation project with its progress (实施进度) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start implementing a decided topic (开始实施): milestones, owner departments, photos before */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description defaults to the chosen plan's title, or the topic's */
+                        title?: string;
+                        milestones: {
+                            title: string;
+                            /**
+                             * @description its share of the project's progress (default 1)
+                             * @default 1
+                             */
+                            weight?: number;
+                            /** Format: date */
+                            dueOn?: string;
+                        }[];
+                        /**
+                         * @description the owner departments (责任部门)
+                         * @default []
+                         */
+                        departmentIds?: number[];
+                        /**
+                         * @description photos of the place before the work (施工前)
+                         * @default []
+                         */
+                        photos?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/milestones/{milestoneId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a milestone's progress (0-100) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    milestoneId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        progress: number;
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add photos before, during or after the work */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "before" | "progress" | "after";
+                        photos: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/matters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a matter from the project into the closed loop (source deliberation), for the centre to dispatch to a department */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        description: string;
+                        categoryCode?: string;
+                        /** @description where it happens; defaults to the topic's grid or community */
+                        nodeId?: number;
+                        urgent?: boolean;
+                        /** @default [] */
+                        photos?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
+                            matterId: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the project built (确认建成): every milestone done and a photo of the result */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what was built (建成说明)
+                         * @default
+                         */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            topicId: number;
+                            planId: number | null;
+                            title: string;
+                            /** @enum {string} */
+                            status: "running" | "completed";
+                            /** @description percent: the weighted average of the milestones */
+                            progress: number;
+                            startedAt: string;
+                            completedAt: string | null;
+                            departments: {
+                                id: number;
+                                name: string;
+                            }[];
+                            milestones: {
+                                id: number;
+                                title: string;
+                                weight: number;
+                                progress: number;
+                                dueOn: string | null;
+                                doneAt: string | null;
+                            }[];
+                            photos: {
+                                hash: string;
+                                /** @enum {string} */
+                                stage: "before" | "progress" | "after";
+                            }[];
+                            matters: {
+                                id: number;
+                                code: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "reported" | "registered" | "dispatched" | "handling" | "handled" | "feedback" | "closed" | "suspended" | "merged" | "rejected";
+                                reportedAt: string;
+                                closedAt: string | null;
+                            }[];
+                            /** @description the viewer may report progress and photos (organisers and the owner departments' handlers) */
+                            mayUpdate: boolean;
+                            mayOrganise: boolean;
                         };
                     };
                 };
