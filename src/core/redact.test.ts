@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactPersonal } from './redact.ts';
+import { maskKnownNames, redactPersonal } from './redact.ts';
 
 describe('redactPersonal masks personal data in what anyone may read', () => {
   it('masks the name and the mobile in a resident\'s own words, keeping the rest', () => {
@@ -53,5 +53,13 @@ describe('redactPersonal masks personal data in what anyone may read', () => {
     const once = redactPersonal('我是张三，电话138 1234 5678，身份证500105199001011234，座机023-68861234');
     expect(once).not.toMatch(/张三|1234|5678|0105/);
     expect(redactPersonal(once)).toBe(once);
+  });
+});
+
+describe('maskKnownNames masks the names of known people wherever they stand', () => {
+  it('masks each occurrence, the longer name first, and leaves other words alone', () => {
+    expect(maskKnownNames('王建国说，王建和李秀英都同意；王建国再说一遍', ['王建', '王建国', '李秀英', '张'])).toBe('王**说，王*和李**都同意；王**再说一遍');
+    expect(maskKnownNames('大家同意', ['王建国'])).toBe('大家同意');
+    expect(maskKnownNames('欧阳娜娜来了', ['欧阳娜娜'])).toBe('欧***来了');
   });
 });

@@ -56,3 +56,20 @@ export function redactPersonal(text: string): string {
     .replace(AFTER_PHONE_WORD, (_m, word: string, number: string) => `${word}${maskDigits(number)}`)
     .replace(NAME, maskName);
 }
+
+/**
+ * The text with every occurrence of the given people's names masked as the family name and stars (王建国 → 王**),
+ * longest names first so 王建国 is not left as 王建** by 王建. For texts about known people — the residents of a place
+ * — where redactPersonal's "我是…" rule cannot tell a name from other words. Names shorter than two characters are
+ * ignored (a single character is not a name one can find safely).
+ */
+export function maskKnownNames(text: string, names: Iterable<string>): string {
+  const list = [...new Set([...names].map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const name of list) {
+    if (!out.includes(name)) continue;
+    const chars = [...name];
+    out = out.split(name).join(chars[0] + '*'.repeat(chars.length - 1));
+  }
+  return out;
+}

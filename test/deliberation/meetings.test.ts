@@ -41,7 +41,7 @@ describe('meetings (议事会): stations, the pending-items log, attendance by c
     const opened = await staff1.ok<Opened>('POST', `/api/meetings/${m.id}/open`);
     expect(opened.state).toBe('open');
     expect(opened.checkin.code).toMatch(/^\d{6}$/);
-    expect(opened.checkin.url).toBe(`/r/meetings/${m.id}/checkin?code=${opened.checkin.code}`);
+    expect(opened.checkin.url).toBe(`${t.deps.config.publicUrl}/r/meetings/${m.id}/checkin?code=${opened.checkin.code}`);
     expect(opened.checkin.qrSvg).toMatch(/^<svg/);
     const code = opened.checkin.code;
 

@@ -95,6 +95,7 @@ const COLLECTIONS: Record<string, Pick> = {
   models: () => [1],
   topics: (g) => [f(g).topic, f(g).decidedTopic],
   projects: (g) => [f(g).project],
+  communities: (g) => [f(g).c3.id],
   meetings: (g) => [f(g).meeting],
   'pending-items': (g) => [f(g).item],
   'grid-stations': (g) => [f(g).station],
@@ -155,6 +156,7 @@ const FOREIGN_BODIES: Record<string, (g: GuardTown) => Promise<{ payload: string
 };
 
 type Caller = Role | 'anonymous';
+const CALLERS_ALL: readonly Caller[] = [...ROLES, 'anonymous'];
 interface TownWide {
   /** Who may get a 2xx for a write here ('signed-in': any account; 'anyone': the anonymous too). */
   writes?: readonly Caller[] | 'signed-in' | 'anyone';
@@ -199,6 +201,12 @@ const TOWN_WIDE: Record<string, TownWide> = {
   'POST /api/broadcasts/content': { writes: ['admin', 'centre_operator', 'community_staff'], reason: 'the broadcast library is shared by everyone who broadcasts (outbound.policy.ts)' },
   'GET /api/broadcasts/content': { reads: ['admin', 'centre_operator', 'community_staff'], reason: 'the broadcast library is shared by everyone who broadcasts (outbound.policy.ts)' },
   'PATCH /api/broadcasts/content/{id}': { writes: ['admin'], reads: ['admin'], changesScopeB: true, reason: 'content is edited by any administrator or its author (outbound.policy.ts)' },
+  'GET /api/public/board/communities/{id}': {
+    reads: CALLERS_ALL, reason: 'the notice board (公示栏) is public by design: what a community raised, decided, funded and built, nothing personal (board.service.ts)',
+  },
+  'GET /api/public/board/topics/{id}': {
+    reads: CALLERS_ALL, reason: 'the notice board (公示栏) is public by design: a topic\'s plans, masked pledgers and minutes (board.service.ts)',
+  },
   'GET /api/audit': { reads: ['admin'], reason: 'the audit trail is read by administrators, town-wide (audit.policy.ts)' },
 };
 

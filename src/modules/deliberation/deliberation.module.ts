@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import type { MattersService } from '../matters/matters.service.ts';
 import type { StructureService } from '../structure/structure.service.ts';
+import { boardRoutes } from './board.routes.ts';
+import { BoardService } from './board.service.ts';
 import { DecisionsService } from './decisions.service.ts';
 import { deliberationRoutes } from './deliberation.routes.ts';
 import { DiscussionService } from './discussion.service.ts';
@@ -25,5 +27,6 @@ export async function deliberationModule(app: FastifyInstance, deps: AppDeps, st
   await app.register(meetingsRoutes(meetings));
   const projects = new ProjectsService(deps, topics, matters);
   await app.register(projectsRoutes(projects));
+  await app.register(boardRoutes(new BoardService(deps)));
   return { topics, decisions, meetings, projects };
 }

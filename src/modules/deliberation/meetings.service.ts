@@ -144,7 +144,8 @@ export class MeetingsService {
       await repo.setMeeting(trx, id, { state: 'open', checkin_code: code, ...(m.opened_at ? {} : { opened_at: nowOf(ctx) }) });
       await appendAudit(trx, ctx, { action: 'meeting.open', subjectType: 'meeting', subjectId: id, details: {} });
     });
-    const url = `/r/meetings/${id}/checkin?code=${code}`;
+    // A phone's camera opens what the code holds: the whole address people outside reach the app at.
+    const url = `${this.deps.config.publicUrl}/r/meetings/${id}/checkin?code=${code}`;
     const qrSvg = await QRCode.toString(url, { type: 'svg' });
     return { code, url, qrSvg };
   }

@@ -14119,6 +14119,237 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/board/communities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A community's public notice board: its topics raised, decided, funded and built (no sign-in, nothing personal) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                id: number;
+                                name: string;
+                                parentName: string | null;
+                            };
+                            /** @description this board's public page */
+                            url: string;
+                            /** @description a QR code of the url, as SVG, for the printed sheet */
+                            qrSvg: string;
+                            totals: {
+                                raised: number;
+                                decided: number;
+                                implementing: number;
+                                completed: number;
+                                pledgedYuan: number;
+                                labourHours: number;
+                            };
+                            topics: {
+                                id: number;
+                                title: string;
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                placeName: string;
+                                support: {
+                                    count: number;
+                                    threshold: number;
+                                };
+                                decision: {
+                                    decidedAt: string | null;
+                                    /** @description the outcome statement (决议内容), personal numbers and names masked */
+                                    outcome: string | null;
+                                    passed: boolean | null;
+                                    voters: number | null;
+                                    eligible: number | null;
+                                    turnoutPercent: number | null;
+                                };
+                                funding: {
+                                    pledgedYuan: number;
+                                    deliveredYuan: number;
+                                    labourHours: number;
+                                    /** @description pledged material items, any unit */
+                                    materials: number;
+                                    pledgers: number;
+                                };
+                                project: {
+                                    /** @enum {string} */
+                                    status: "running" | "completed";
+                                    progress: number;
+                                    completedAt: string | null;
+                                } | null;
+                                raisedAt: string;
+                                updatedAt: string;
+                            }[];
+                            generatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/board/topics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One topic's public notice: plans, pledges (masked), minutes, the decision and the project (no sign-in) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            url: string;
+                            qrSvg: string;
+                            generatedAt: string;
+                            topic: {
+                                id: number;
+                                title: string;
+                                /** @enum {string} */
+                                stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
+                                /** @enum {string} */
+                                scope: "grid" | "estate" | "community";
+                                placeName: string;
+                                support: {
+                                    count: number;
+                                    threshold: number;
+                                };
+                                decision: {
+                                    decidedAt: string | null;
+                                    /** @description the outcome statement (决议内容), personal numbers and names masked */
+                                    outcome: string | null;
+                                    passed: boolean | null;
+                                    voters: number | null;
+                                    eligible: number | null;
+                                    turnoutPercent: number | null;
+                                };
+                                funding: {
+                                    pledgedYuan: number;
+                                    deliveredYuan: number;
+                                    labourHours: number;
+                                    /** @description pledged material items, any unit */
+                                    materials: number;
+                                    pledgers: number;
+                                };
+                                project: {
+                                    /** @enum {string} */
+                                    status: "running" | "completed";
+                                    progress: number;
+                                    completedAt: string | null;
+                                } | null;
+                                raisedAt: string;
+                                updatedAt: string;
+                                body: string;
+                            };
+                            plans: {
+                                id: number;
+                                title: string;
+                                body: string;
+                                costYuan: number | null;
+                                /** @enum {string} */
+                                status: "proposed" | "withdrawn" | "chosen" | "not_chosen";
+                                departments: string[];
+                                goals: {
+                                    /** @enum {string} */
+                                    kind: "money" | "labour" | "materials";
+                                    label: string;
+                                    unit: string;
+                                    target: number;
+                                    pledged: number;
+                                    delivered: number;
+                                    pledgers: number;
+                                }[];
+                            }[];
+                            pledges: {
+                                /** @description an organisation by name, a resident masked (王**) */
+                                by: string;
+                                /** @enum {string} */
+                                kind: "money" | "labour" | "materials";
+                                label: string;
+                                unit: string;
+                                amount: number;
+                                delivered: boolean;
+                            }[];
+                            meetings: {
+                                /** @enum {string} */
+                                kind: "online" | "round_table" | "neighbourhood" | "review";
+                                title: string;
+                                place: string;
+                                station: string | null;
+                                startsAt: string;
+                                attended: number;
+                                minutes: string;
+                            }[];
+                            project: {
+                                /** @enum {string} */
+                                status: "running" | "completed";
+                                progress: number;
+                                completedAt: string | null;
+                                title: string;
+                                departments: string[];
+                                milestones: {
+                                    title: string;
+                                    progress: number;
+                                }[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
