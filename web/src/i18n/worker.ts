@@ -5,7 +5,7 @@ export default {
   'zh-CN': {
     tabs: { inbox: '待办', record: '上报', visits: '走访', inspections: '巡查', me: '我的' },
     title: { inbox: '我的待办', record: '上报事件', visits: '入户走访', inspections: '巡查任务', inspection: '巡查点位', me: '我的', matter: '事件详情', groups: '群消息', notFound: '页面不存在' },
-    drafts: { waiting: '{n} 条草稿待发送', sending: '正在发送草稿…', saved: '已保存草稿，联网后自动发送', sentMatter: '草稿已发送：{code}', sentVisit: '走访草稿已发送', discard: '删除草稿', list: '待发送草稿', none: '没有待发送的草稿', error: '发送被拒：{e}', matter: '事件', visit: '走访' },
+    drafts: { waiting: '{n} 条草稿待发送', sending: '正在发送草稿…', saved: '已保存草稿，联网后自动发送', sentMatter: '草稿已发送：{code}', sentVisit: '走访草稿已发送', sentTopic: '议题草稿已发送', discard: '删除草稿', list: '待发送草稿', none: '没有待发送的草稿', error: '发送被拒：{e}', matter: '事件', visit: '走访', topic: '议题' },
     inbox: { grid: '本网格', mine: '派给我', empty: '暂无待办事项', pulling: '下拉刷新', loosing: '松开刷新', noDue: '未定期限', days: '{d}天{h}小时', hours: '{h}小时{m}分', minutes: '{m}分钟', overdueBy: '已超期 {t}' },
     matter: {
       publicCode: '查询码',
@@ -30,7 +30,7 @@ export default {
   en: {
     tabs: { inbox: 'To do', record: 'Report', visits: 'Visits', inspections: 'Checks', me: 'Me' },
     title: { inbox: 'My to-do', record: 'Report a matter', visits: 'Household visits', inspections: 'Inspection tasks', inspection: 'Inspection points', me: 'Me', matter: 'Matter', groups: 'Group messages', notFound: 'Page not found' },
-    drafts: { waiting: '{n} draft(s) waiting', sending: 'Sending drafts…', saved: 'Saved as a draft; it is sent when the network returns', sentMatter: 'Draft sent: {code}', sentVisit: 'Visit draft sent', discard: 'Delete draft', list: 'Drafts waiting', none: 'No drafts waiting', error: 'Refused: {e}', matter: 'Matter', visit: 'Visit' },
+    drafts: { waiting: '{n} draft(s) waiting', sending: 'Sending drafts…', saved: 'Saved as a draft; it is sent when the network returns', sentMatter: 'Draft sent: {code}', sentVisit: 'Visit draft sent', sentTopic: 'Topic draft sent', discard: 'Delete draft', list: 'Drafts waiting', none: 'No drafts waiting', error: 'Refused: {e}', matter: 'Matter', visit: 'Visit', topic: 'Topic' },
     inbox: { grid: 'My grid', mine: 'Assigned to me', empty: 'Nothing to do', pulling: 'Pull to refresh', loosing: 'Release to refresh', noDue: 'No due time', days: '{d} d {h} h', hours: '{h} h {m} min', minutes: '{m} min', overdueBy: 'Overdue by {t}' },
     matter: {
       publicCode: 'Tracking code',

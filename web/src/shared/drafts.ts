@@ -1,20 +1,22 @@
 import { createStore, del, entries, set } from 'idb-keyval';
 import { ref } from 'vue';
 import { ApiError, api, unwrap, uploadPhoto } from '../api/client.ts';
-import type { NewMatter, NewVisit } from '../api/types.ts';
+import type { Body, NewMatter, NewVisit } from '../api/types.ts';
 import { errorText } from './errors.ts';
 
 /**
- * The offline draft queue of the phone pages: a matter or a visit that could not be sent is kept in IndexedDB with
+ * The offline draft queue of the phone pages: a matter, a visit or a resident's topic (议题) that could not be sent is kept in IndexedDB with
  * its photos as Blobs, and sent when the network returns (an `online` event, the next page load, or "retry").
  * Each draft carries a clientId (uuid) the server treats as an idempotency key, so re-sending a draft whose answer
- * was lost never makes a second matter or visit.
+ * was lost never makes a second matter, visit or topic.
  */
 export type MatterDraftBody = Omit<NewMatter, 'photos' | 'clientId'> & { source: 'patrol' | 'visit'; channel: 'phone' };
 export type VisitDraftBody = Omit<NewVisit, 'photos' | 'clientId'> & { note: string; at: string };
+/** A topic takes no photos; its draft keeps an empty list so every draft has the same shape. */
+export type TopicDraftBody = Omit<Body<'/api/topics', 'post'>, 'clientId'>;
 
 interface DraftBase { clientId: string; createdAt: string; photos: Blob[]; userId: number; lastError?: string }
-export type Draft = (DraftBase & { kind: 'matter'; body: MatterDraftBody }) | (DraftBase & { kind: 'visit'; body: VisitDraftBody });
+export type Draft = (DraftBase & { kind: 'matter'; body: MatterDraftBody }) | (DraftBase & { kind: 'visit'; body: VisitDraftBody }) | (DraftBase & { kind: 'topic'; body: TopicDraftBody });
 type Fresh<T> = T extends unknown ? Omit<T, 'createdAt' | 'lastError'> : never;
 export type NewDraft = Fresh<Draft>;
 type Sendable<T = Draft> = T extends Draft ? Pick<T, 'kind' | 'body' | 'photos' | 'clientId'> : never;
@@ -61,6 +63,10 @@ export async function sendDraft(d: Sendable): Promise<SentDraft> {
   if (d.kind === 'matter') {
     const m = await unwrap(api.POST('/api/matters', { body: { ...d.body, photos: hashes, clientId: d.clientId } }));
     return { kind: 'matter', clientId: d.clientId, id: m.id, code: m.code };
+  }
+  if (d.kind === 'topic') {
+    const topic = await unwrap(api.POST('/api/topics', { body: { ...d.body, clientId: d.clientId } }));
+    return { kind: 'topic', clientId: d.clientId, id: topic.id };
   }
   const v = await unwrap(api.POST('/api/visits', { body: { ...d.body, photos: hashes, clientId: d.clientId } }));
   return { kind: 'visit', clientId: d.clientId, id: v.id };
