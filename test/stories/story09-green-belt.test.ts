@@ -56,6 +56,10 @@ describe('story 9 — the rubbish-strewn green belt becomes a sports park by ran
     const goal = plans.items[0]?.goals[0]?.id;
     await resident.ok('POST', `/api/topics/${topic.id}/pledges`, { goalId: goal, amount: 200, clientId: randomUUID() });
     await community.ok('POST', `/api/topics/${topic.id}/pledges`, { goalId: goal, amount: 300, residentId: chen.id, note: '陈嬢嬢现金交到社区' });
+    // A pledge's note is for the pledger and the organisers; each resident sees which pledges are theirs.
+    const seen = await resident.ok<{ items: { by: string; mine: boolean; note: string }[] }>('GET', `/api/topics/${topic.id}/pledges`);
+    expect(seen.items.map((p) => [p.by, p.mine, p.note])).toEqual([['陈**', false, ''], ['王**', true, '']]);
+    expect((await community.ok<{ items: { note: string }[] }>('GET', `/api/topics/${topic.id}/pledges`)).items[0]?.note).toBe('陈嬢嬢现金交到社区');
 
     // Implementation: the district's city management clears the rubbish, then the path and the tables go in.
     const project = await community.ok<{ id: number; milestones: { id: number }[] }>('POST', `/api/topics/${topic.id}/project`, {

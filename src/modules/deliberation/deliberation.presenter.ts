@@ -72,7 +72,14 @@ export const presentPlans = (rows: PlanRow[], d: PlanDetails) => rows.map((p) =>
 }));
 
 /** A pledge with its pledger masked to the family name, or the organisation's name. */
-export const presentPledge = (p: Awaited<ReturnType<typeof pledgesOfTopic>>[number]) => ({
-  id: p.id, goalId: p.goal_id, planId: p.plan_id, kind: p.kind, label: p.label, unit: p.unit, amount: p.amount,
-  by: p.organisation ?? maskPersonName(p.resident_name ?? ''), state: p.state, note: p.note, at: new Date(p.at).toISOString(), confirmedAt: iso(p.confirmed_at),
-});
+/** Who reads a pledge: a resident's own pledges are theirs (mine); its note is for them and the organisers only. */
+export interface PledgeViewer { residentId: number | null; organiser: boolean }
+
+export const presentPledge = (p: Awaited<ReturnType<typeof pledgesOfTopic>>[number], viewer: PledgeViewer) => {
+  const mine = viewer.residentId !== null && p.resident_id === viewer.residentId;
+  return {
+    id: p.id, goalId: p.goal_id, planId: p.plan_id, kind: p.kind, label: p.label, unit: p.unit, amount: p.amount,
+    by: p.organisation ?? maskPersonName(p.resident_name ?? ''), mine, state: p.state, note: mine || viewer.organiser ? p.note : '',
+    at: new Date(p.at).toISOString(), confirmedAt: iso(p.confirmed_at),
+  };
+};

@@ -160,18 +160,21 @@ export function deliberationRoutes({ topics, discussion, plans, decisions, figur
 
     // ---- pledges ----
     app.get('/api/topics/:id/pledges', { schema: { tags, summary: 'Pledges toward the plans, newest first, pledgers masked', params: s.idParams, response: { 200: s.pledgesSchema } } },
-      async (req) => ({ items: (await plans.pledges(req.ctx, req.params.id)).map(presentPledge) }));
+      async (req) => {
+        const { rows, viewer } = await plans.pledges(req.ctx, req.params.id);
+        return { items: rows.map((p) => presentPledge(p, viewer)) };
+      });
     app.post('/api/topics/:id/pledges', {
       schema: { tags, summary: 'Pledge money, labour or materials toward a goal (a resident; staff for a resident or an organisation); a repeated clientId answers 200', params: s.idParams, body: s.pledgeBody, response: { 200: s.pledgeSchema, 201: s.pledgeSchema } },
     }, async (req, reply) => {
       const { created, id } = await plans.pledge(req.ctx, req.params.id, req.body);
-      return reply.code(created ? 201 : 200).send(presentPledge(await plans.pledgeRow(req.params.id, id)));
+      return reply.code(created ? 201 : 200).send(presentPledge(await plans.pledgeRow(req.params.id, id), await plans.pledgeViewer(req.ctx, req.params.id)));
     });
     app.post('/api/topics/:id/pledges/:pledgeId/deliver', {
       schema: { tags, summary: 'Staff confirm a pledge delivered (兑现)', params: s.pledgeParams, body: s.noteBody, response: { 200: s.pledgeSchema } },
-    }, async (req) => presentPledge(await plans.settle(req.ctx, req.params.id, req.params.pledgeId, 'delivered', req.body.note)));
+    }, async (req) => presentPledge(await plans.settle(req.ctx, req.params.id, req.params.pledgeId, 'delivered', req.body.note), { residentId: null, organiser: true }));
     app.post('/api/topics/:id/pledges/:pledgeId/cancel', {
       schema: { tags, summary: 'Staff cancel a pledge that will not be delivered', params: s.pledgeParams, body: s.noteBody, response: { 200: s.pledgeSchema } },
-    }, async (req) => presentPledge(await plans.settle(req.ctx, req.params.id, req.params.pledgeId, 'cancelled', req.body.note)));
+    }, async (req) => presentPledge(await plans.settle(req.ctx, req.params.id, req.params.pledgeId, 'cancelled', req.body.note), { residentId: null, organiser: true }));
   };
 }

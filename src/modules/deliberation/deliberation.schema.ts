@@ -139,6 +139,7 @@ export const pledgeBody = z.object({
 export const pledgeParams = z.object({ id: idParam, pledgeId: idParam });
 export const pledgeSchema = z.object({
   id: z.number(), goalId: z.number(), planId: z.number(), kind: z.enum(PLEDGE_KINDS), label: z.string(), unit: z.string(), amount: z.number(),
-  by: z.string().describe('the pledger, a resident masked to the family name'), state: z.enum(PLEDGE_STATES), note: z.string(), at: z.string(), confirmedAt: z.string().nullable(),
+  by: z.string().describe('the pledger, a resident masked to the family name'), mine: z.boolean().describe('the viewer\'s own pledge'), state: z.enum(PLEDGE_STATES),
+  note: z.string().describe('shown to the pledger and the organisers; empty for everyone else'), at: z.string(), confirmedAt: z.string().nullable(),
 });
 export const pledgesSchema = z.object({ items: z.array(pledgeSchema) });

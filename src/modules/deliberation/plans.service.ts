@@ -155,8 +155,14 @@ export class PlansService {
   }
 
   async pledges(ctx: RequestContext, topicId: number) {
-    await this.topics.readable(ctx, topicId);
-    return repo.pledgesOfTopic(this.deps.db, topicId);
+    const viewer = await this.pledgeViewer(ctx, topicId);
+    return { rows: await repo.pledgesOfTopic(this.deps.db, topicId), viewer };
+  }
+
+  /** Who reads the pledges: their own resident record (their pledges are "mine") and whether they organise (they see notes). */
+  async pledgeViewer(ctx: RequestContext, topicId: number) {
+    const { residence, organiser } = await this.topics.readable(ctx, topicId);
+    return { residentId: residence?.residentId ?? null, organiser };
   }
 
   async pledgeRow(topicId: number, pledgeId: number) {

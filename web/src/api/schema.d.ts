@@ -12463,8 +12463,11 @@ export interface paths {
                                 amount: number;
                                 /** @description the pledger, a resident masked to the family name */
                                 by: string;
+                                /** @description the viewer's own pledge */
+                                mine: boolean;
                                 /** @enum {string} */
                                 state: "pledged" | "delivered" | "cancelled";
+                                /** @description shown to the pledger and the organisers; empty for everyone else */
                                 note: string;
                                 at: string;
                                 confirmedAt: string | null;
@@ -12519,8 +12522,11 @@ export interface paths {
                             amount: number;
                             /** @description the pledger, a resident masked to the family name */
                             by: string;
+                            /** @description the viewer's own pledge */
+                            mine: boolean;
                             /** @enum {string} */
                             state: "pledged" | "delivered" | "cancelled";
+                            /** @description shown to the pledger and the organisers; empty for everyone else */
                             note: string;
                             at: string;
                             confirmedAt: string | null;
@@ -12544,8 +12550,11 @@ export interface paths {
                             amount: number;
                             /** @description the pledger, a resident masked to the family name */
                             by: string;
+                            /** @description the viewer's own pledge */
+                            mine: boolean;
                             /** @enum {string} */
                             state: "pledged" | "delivered" | "cancelled";
+                            /** @description shown to the pledger and the organisers; empty for everyone else */
                             note: string;
                             at: string;
                             confirmedAt: string | null;
@@ -12606,8 +12615,11 @@ export interface paths {
                             amount: number;
                             /** @description the pledger, a resident masked to the family name */
                             by: string;
+                            /** @description the viewer's own pledge */
+                            mine: boolean;
                             /** @enum {string} */
                             state: "pledged" | "delivered" | "cancelled";
+                            /** @description shown to the pledger and the organisers; empty for everyone else */
                             note: string;
                             at: string;
                             confirmedAt: string | null;
@@ -12668,8 +12680,11 @@ export interface paths {
                             amount: number;
                             /** @description the pledger, a resident masked to the family name */
                             by: string;
+                            /** @description the viewer's own pledge */
+                            mine: boolean;
                             /** @enum {string} */
                             state: "pledged" | "delivered" | "cancelled";
+                            /** @description shown to the pledger and the organisers; empty for everyone else */
                             note: string;
                             at: string;
                             confirmedAt: string | null;

@@ -159,6 +159,10 @@ export default {
         sentLater: '有网了，您的议题已经发出去了，点这里看看',
       },
       detail: {
+        building: '正在建设',
+        built: '已经建好了',
+        doneBy: '负责单位：{d}',
+        builtOn: '{d} 建成',
         raisedBy: '{who} 提出',
         place: '范围：{p}',
         support: '我附议',
@@ -412,6 +416,10 @@ export default {
         sentLater: 'The network is back and your topic went out; tap to see it',
       },
       detail: {
+        building: 'Being built',
+        built: 'Built',
+        doneBy: 'Carried out by {d}',
+        builtOn: 'Completed on {d}',
         raisedBy: 'Raised by {who}',
         place: 'Area: {p}',
         support: 'I support this',

@@ -10,6 +10,7 @@ export type TopicComment = Item<'/api/topics/{id}/comments'>;
 export type TopicPlan = Item<'/api/topics/{id}/plans'>;
 export type TopicGoal = TopicPlan['goals'][number];
 export type TopicPledge = Item<'/api/topics/{id}/pledges'>;
+export type TopicProject = Ok<'/api/topics/{id}/project'>;
 export type TopicStage = Topic['stage'];
 
 /** The place a topic belongs to as residents name it: the estate (小区) by its name, else the grid or community. */
@@ -29,24 +30,4 @@ export function stageTone(stage: TopicStage): 'wait' | 'open' | 'good' | 'closed
   if (stage === 'deliberating' || stage === 'voting') return 'open';
   if (stage === 'decided' || stage === 'implementing' || stage === 'completed') return 'good';
   return 'closed';
-}
-
-/**
- * The pledges made on this phone, by topic: the pledge list masks every pledger (王**), so "my pledges" are the
- * ids the server answered to my own pledges, kept here.
- */
-const PLEDGES_KEY = 'dg.r.pledges';
-function allMine(): Record<string, number[]> {
-  try {
-    return JSON.parse(localStorage.getItem(PLEDGES_KEY) ?? '{}') as Record<string, number[]>;
-  } catch {
-    return {};
-  }
-}
-export const myPledgeIds = (userId: number, topicId: number): number[] => allMine()[`${userId}:${topicId}`] ?? [];
-export function rememberPledge(userId: number, topicId: number, pledgeId: number): void {
-  const all = allMine();
-  const key = `${userId}:${topicId}`;
-  all[key] = [...new Set([...(all[key] ?? []), pledgeId])];
-  localStorage.setItem(PLEDGES_KEY, JSON.stringify(all));
 }
