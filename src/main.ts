@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { loadDemoDeliberation } from './modules/demo/demo.deliberation.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { lockDataDir } from './modules/maintenance/datadir.lock.ts';
@@ -77,6 +79,12 @@ program
       if (!(await isEmpty(deps.db))) throw new Error('the database already holds a tree; the demo loads only into an empty one');
       console.log(JSON.stringify(await loadDemoTown(deps, opts.seed), null, 2));
       if (opts.matters > 0) console.log(JSON.stringify(await loadDemoYear(deps, { seed: opts.seed, matters: opts.matters, log: (m) => console.log(m) }), null, 2));
+      const app = await buildApp(deps, { logger: false });
+      try {
+        console.log(JSON.stringify(await loadDemoDeliberation(app, deps), null, 2));
+      } finally {
+        await app.close();
+      }
     } finally {
       await database.close();
     }

@@ -9,6 +9,7 @@ import { seedReferenceData } from './db/seed.ts';
 import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { DEMO_CHATTER_JOB, resumeDemoChatter } from './modules/demo/demo.chatter.ts';
+import { loadDemoDeliberation } from './modules/demo/demo.deliberation.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
 import { ensureBaseModel } from './modules/sensing/models.service.ts';
@@ -63,6 +64,9 @@ export async function serve(config: Config): Promise<Running> {
   const stopYear = new AbortController();
   // Then the live runner takes over every kind, the stream's too, and the stream's own runner steps aside.
   const year = demo ? replayDemoYear(deps, app, stopYear.signal).then(async () => {
+    if (stopYear.signal.aborted) return;
+    // Then the demo's deliberation, through the API as its people would (a few seconds).
+    await loadDemoDeliberation(app, deps).then((d) => app.log.info(d, 'loaded the demo deliberation'), (err) => app.log.error({ err }, 'the demo deliberation did not load; the town is as it was'));
     if (stopYear.signal.aborted) return;
     jobs.start();
     await chatter?.stop();
