@@ -117,4 +117,18 @@ describe('decisions (表决): one person, one vote, whatever the channel', () =>
     expect(closed).toMatchObject({ stage: 'rejected', decision: { tally: { passed: false } } });
     expect(closed.decision.outcome).toContain('未达到 100% 的法定人数');
   });
+
+  it('lets a grid worker record hands only at a meeting they run, and only of the residents living there', async () => {
+    const worker = await t.as('t_worker11');
+    const { id } = await votingTopic();
+    // Without a meeting, a grid worker does not organise the community's vote.
+    expect((await worker.raw('POST', `/api/topics/${id}/votes/record`, { residentId: t.town.residents.r11, channel: 'paper', approval: 'yes' })).statusCode).toBe(403);
+    const meeting = await staff1.ok<{ id: number }>('POST', '/api/meetings', { nodeId: t.town.g11.id, kind: 'round_table', title: '圆桌会', startsAt: new Date().toISOString(), topicId: id });
+    // 李秀英 lives in the other grid: her ballot is for the community's staff to record.
+    const outside = await worker.raw('POST', `/api/topics/${id}/votes/record`, { residentId: t.town.residents.r12, channel: 'meeting', meetingId: meeting.id, approval: 'yes' });
+    expect(outside.json().error.code).toBe('NOT_A_VOTER');
+    expect(await votes(id)).toBe(0);
+    await worker.ok('POST', `/api/topics/${id}/votes/record`, { residentId: t.town.residents.r11, channel: 'meeting', meetingId: meeting.id, approval: 'yes' });
+    expect(await votes(id)).toBe(1);
+  });
 });

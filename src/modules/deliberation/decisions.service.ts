@@ -7,7 +7,7 @@ import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts'
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { insertJobOnce } from '../jobs/jobs.repository.ts';
-import { assertMayOrganise, assertResidentOf, livesIn, type Residence } from './deliberation.policy.ts';
+import { assertMayOrganise, assertResidentOf, livesIn, mayOrganise, type Residence } from './deliberation.policy.ts';
 import type * as s from './deliberation.schema.ts';
 import * as plans from './plans.repository.ts';
 import * as repo from './topics.repository.ts';
@@ -63,12 +63,18 @@ export class DecisionsService {
   async record(ctx: RequestContext, id: number, body: z.infer<typeof s.recordVoteBody>) {
     return this.deps.db.transaction().execute(async (trx) => {
       const t = await this.sharedTopic(trx, id);
-      const staff = assertMayOrganise(ctx.actor, t.node_path);
+      // The organisers of the topic record any ballot; the staff running a meeting inside the topic's place (a grid
+      // worker at the grid station's round table on a community's topic) record the hands of the residents living there.
+      const meetingPath = body.meetingId ? await this.assertMeetingOf(trx, body.meetingId, t.node_path) : null;
+      const runsMeeting = !mayOrganise(ctx.actor, t.node_path) && meetingPath !== null && meetingPath.startsWith(t.node_path) && mayOrganise(ctx.actor, meetingPath);
+      const staff = runsMeeting ? recordedUserId(ctx.actor) : assertMayOrganise(ctx.actor, t.node_path);
       const r = await repo.residentWithGrid(trx, body.residentId);
       if (r?.status !== 'active') throw notFound({ en: `Resident ${body.residentId}`, zh: `居民 ${body.residentId}` });
       const residence: Residence = { residentId: r.resident_id, name: r.name, gridId: r.grid_id, gridPath: r.grid_path, estateName: r.estate_name };
       if (!livesIn(residence, t)) throw new AppError('NOT_A_VOTER', { en: `Resident ${r.resident_id} does not live in this topic's area.`, zh: `${r.name}不住在这个议题的范围内，不能参加表决。` });
-      if (body.meetingId) await this.assertMeetingOf(trx, body.meetingId, t.node_path);
+      if (runsMeeting && meetingPath && !residence.gridPath.startsWith(meetingPath)) {
+        throw new AppError('NOT_A_VOTER', { en: `Resident ${r.resident_id} does not live where this meeting is held; the topic's organisers record that ballot.`, zh: `${r.name}不住在这次议事会的范围内，请社区工作人员登记这一票。` });
+      }
       return this.cast(trx, ctx, t, residence, { channel: body.channel, meetingId: body.meetingId ?? null, userId: r.user_id, recordedBy: staff }, body);
     }).then(async (cast) => ({ ...cast, ...(await this.topics.view(ctx, id)) }));
   }
@@ -149,8 +155,10 @@ export class DecisionsService {
   }
 
   /** A meeting a vote is recorded at is held in the topic's part of the tree (its grid, community or above). */
-  private async assertMeetingOf(trx: Kysely<DB>, meetingId: number, path: string) {
+  /** The meeting's node path, when the meeting belongs to the topic's place (inside it or above it); 404 otherwise. */
+  private async assertMeetingOf(trx: Kysely<DB>, meetingId: number, path: string): Promise<string> {
     const m = await repo.meetingNode(trx, meetingId);
     if (!m || !(m.node_path.startsWith(path) || path.startsWith(m.node_path))) throw notFound({ en: `Meeting ${meetingId}`, zh: `议事会 ${meetingId}` });
+    return m.node_path;
   }
 }

@@ -16,6 +16,8 @@ export const workerRoutes: RouteRecordRaw[] = [
       { path: 'inspections', meta: { title: 'inspections', tab: 'inspections' }, component: () => import('./InspectionsPage.vue') },
       { path: 'inspections/:id(\\d+)', meta: { title: 'inspection', back: true }, component: () => import('./InspectionPage.vue') },
       { path: 'groups', meta: { title: 'groups', back: true }, component: () => import('./GroupsPage.vue') },
+      { path: 'meetings', meta: { title: 'meetings', back: true }, component: () => import('./MeetingsPage.vue') },
+      { path: 'meetings/:id(\\d+)', meta: { title: 'meeting', back: true }, component: () => import('./MeetingPage.vue') },
       { path: 'me', meta: { title: 'me', tab: 'me' }, component: () => import('./MePage.vue') },
       { path: ':rest(.*)*', meta: { title: 'notFound', back: true }, component: () => import('../NotFound.vue') },
     ],
