@@ -4,6 +4,7 @@ import { useBrowser } from '../helpers/browser.ts';
 import { fillLogin, watchConsole } from '../helpers/pages.ts';
 import { useTestTown } from '../helpers/town.ts';
 
+interface Deliberation { raised: number; decided: number; implemented: number; participationRate: number | null; latest: { id: number; title: string; stage: string }[] }
 interface Overview { tiles: { new: number; closed: number; open: number; onTimeRate: number | null; satisfactionRate: number | null } }
 
 describe('the big screen in a browser', () => {
@@ -17,6 +18,13 @@ describe('the big screen in a browser', () => {
     await centre.ok('POST', '/api/matters', { source: 'hotline', description: '楼道堆放杂物', location: { nodeId: t.town.g11.id } });
     await centre.ok('POST', '/api/matters', { source: 'hotline', description: '下水道堵塞返水', location: { nodeId: t.town.g21.id } });
     await centre.step(a.id, 'reject', { reason: '重复来电，已在处理' });
+    // Two topics for the deliberation panel: one collecting support, one voted through by its grid.
+    const staff = await t.as('t_staff1');
+    await staff.ok('POST', '/api/topics', { title: '小区门口增设非机动车棚', scope: 'community', nodeId: t.town.c1.id, supportThreshold: 5 });
+    const passed = await staff.ok<{ id: number }>('POST', '/api/topics', { title: '院坝加装晾衣架', scope: 'community', nodeId: t.town.c1.id, supportThreshold: 0, decisionType: 'approve' });
+    await staff.ok('POST', `/api/topics/${passed.id}/vote/open`, { closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await (await t.as('t_resident')).ok('POST', `/api/topics/${passed.id}/votes`, { approval: 'yes' });
+    await staff.ok('POST', `/api/topics/${passed.id}/vote/close`, { outcome: '同意安装' });
   });
 
   it('shows the API’s figures and the grids, and a new urgent matter flashes red in the live feed without a reload', async () => {
@@ -36,6 +44,22 @@ describe('the big screen in a browser', () => {
     expect(await tile('open')).toBe('2');
     expect(await tile('onTime')).toBe('—'); // nothing was due yet: a rate of nothing is not 0%
 
+    // The deliberation panel: this year's figures as the API gives them, and the latest topics with their stage.
+    const delib = await centre.ok<Deliberation>('GET', `/api/screen/deliberation?nodeId=${t.town.town.id}`);
+    expect(delib).toMatchObject({ raised: 2, decided: 1, implemented: 0 });
+    const figure = (key: string) => page.locator(`[data-test=delib-${key}] [data-test=delib-value]`).innerText();
+    await page.locator('[data-test=delib-topic]').first().waitFor();
+    expect(await figure('raised')).toBe('2');
+    expect(await figure('decided')).toBe('1');
+    expect(await figure('implemented')).toBe('0');
+    expect(await figure('participation')).toBe(delib.participationRate === null ? '—' : `${(delib.participationRate * 100).toFixed(1)}%`);
+    expect(await page.locator('[data-test=deliberation] h2').innerText()).toContain('议事协商');
+    const topics = page.locator('[data-test=delib-topic]');
+    expect(await topics.count()).toBe(2);
+    const stageOf = async (title: string) => topics.filter({ hasText: title }).locator('.dstage').innerText();
+    expect(await stageOf('院坝加装晾衣架')).toBe('已通过');
+    expect(await stageOf('小区门口增设非机动车棚')).toBe('征集附议');
+
     // The map drew the town's three grids.
     await page.locator('[data-test=chart-map][data-grids="3"] canvas').waitFor();
 
@@ -51,6 +75,7 @@ describe('the big screen in a browser', () => {
     // The figures follow the event (debounced refetch): four reported today, three open.
     await page.locator('[data-test=tile-new] [data-test=tile-value]', { hasText: /^4$/ }).waitFor();
     expect(await tile('open')).toBe('3');
+    if (process.env.BOARD_SHOTS) await page.screenshot({ path: `${process.env.BOARD_SHOTS}/b-screen.png` });
 
     const size = await page.evaluate<{ scroll: number; inner: number; width: number }>('({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight, width: document.documentElement.scrollWidth })');
     expect(size.scroll).toBeLessThanOrEqual(size.inner);

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { adminRoutes } from './pages/admin/routes.ts';
+import { boardRoutes } from './pages/board/routes.ts';
 import { consoleRoutes } from './pages/console/routes.ts';
 import { deptRoutes } from './pages/dept/routes.ts';
 import { residentRoutes } from './pages/resident/routes.ts';
@@ -10,7 +11,7 @@ import { session } from './shared/session.ts';
 /**
  * One app, five areas, each loaded on demand: /m (grid worker, Vant), /r (resident, Vant), /console (centre,
  * Element Plus; /console/admin for administration), /screen (big screen, ECharts), /dept (departments and
- * joint-duty posts). A route with meta.auth needs a session; meta.roles limits it to those roles.
+ * joint-duty posts), /board (the public notice board, no sign-in). A route with meta.auth needs a session; meta.roles limits it to those roles.
  */
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./pages/Login.vue') },
@@ -20,6 +21,7 @@ const routes: RouteRecordRaw[] = [
   ...adminRoutes,
   ...screenRoutes,
   ...deptRoutes,
+  ...boardRoutes,
   { path: '/:rest(.*)*', component: () => import('./pages/NotFound.vue') },
 ];
 

@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n';
 import admin from './admin.ts';
+import board from './board.ts';
 import common from './common.ts';
 import consoleMessages from './console.ts';
 import dept from './dept.ts';
@@ -13,7 +14,7 @@ type Tree = { [key: string]: string | string[] | Tree };
 export type Messages = Record<Lang, Tree>;
 
 /** Each area owns one message file with the same shape: { 'zh-CN': {...}, en: {...} } under its own key. */
-const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept, places };
+const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept, places, board };
 const pick = (lang: Lang) => Object.fromEntries(Object.entries(areas).map(([k, m]) => [k, m[lang]]));
 
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('dg.lang');

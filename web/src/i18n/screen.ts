@@ -13,6 +13,10 @@ export default {
     urgent: '紧急', overdue: '超期',
     inspections: '排查任务进度', inspectionsEmpty: '暂无进行中的排查任务', checked: '已查 {checked}/{total}', abnormal: '异常 {n}',
     failed: '数据加载失败：{m}', updatedAt: '更新于 {t}',
+    deliberation: {
+      title: '议事协商', thisYear: '今年', raised: '提出议题', decided: '表决通过', implemented: '已建成', participation: '居民参与率', empty: '今年还没有议题',
+      stage: { collecting: '征集附议', deliberating: '协商中', voting: '表决中', decided: '已通过', rejected: '未通过', implementing: '实施中', completed: '已建成', expired: '已过期', merged: '已合并' },
+    },
     online: {
       figures: '线上网格 · 今日群消息', latest: '线上网格实时群消息', empty: '暂无需处置的群消息', uncategorised: '待研判',
       messages: '收到', actionable: '需处置', urgent: '紧急', handledInGroup: '群内办结', toMatter: '转为事件',
@@ -31,6 +35,10 @@ export default {
     urgent: 'Urgent', overdue: 'Overdue',
     inspections: 'Inspection tasks', inspectionsEmpty: 'No open inspection tasks', checked: 'Checked {checked}/{total}', abnormal: '{n} abnormal',
     failed: 'Could not load the figures: {m}', updatedAt: 'Updated {t}',
+    deliberation: {
+      title: 'Deliberation', thisYear: 'this year', raised: 'Raised', decided: 'Passed', implemented: 'Built', participation: 'Participation', empty: 'No topics this year yet',
+      stage: { collecting: 'Collecting', deliberating: 'Deliberating', voting: 'Voting', decided: 'Passed', rejected: 'Not passed', implementing: 'Building', completed: 'Built', expired: 'Expired', merged: 'Merged' },
+    },
     online: {
       figures: 'Online grid · group messages today', latest: 'Online grid: latest group messages', empty: 'No group messages to act on', uncategorised: 'To triage',
       messages: 'Taken in', actionable: 'Actionable', urgent: 'Urgent', handledInGroup: 'Handled in group', toMatter: 'To matters',
