@@ -1,6 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 const staff = ['centre_operator', 'admin', 'community_staff', 'board_lead'];
+/** The deliberation pages also open to the grid's organisers (router.ts takes the union of the matched routes' roles). */
+export const TOPIC_ROLES = ['grid_chief', 'grid_worker'];
 
 /**
  * The centre console under /console (desktop, Element Plus). ConsoleLayout renders the menu and a
@@ -20,6 +22,8 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'escalations', component: () => import('./EscalationsPage.vue'), meta: { title: 'console.nav.escalations' } },
       { path: 'messages', component: () => import('./MessagesPage.vue'), meta: { title: 'console.nav.messages' } },
       { path: 'stats', component: () => import('./StatsPage.vue'), meta: { title: 'console.nav.stats' } },
+      { path: 'topics', component: () => import('./TopicsPage.vue'), meta: { title: 'console.topics.list', roles: TOPIC_ROLES } },
+      { path: 'topics/:id(\\d+)', component: () => import('./TopicPage.vue'), meta: { title: 'console.topics.detail', roles: TOPIC_ROLES } },
       { path: ':rest(.*)*', component: () => import('../NotFound.vue'), meta: { title: 'common.notFoundPage.title' } },
     ],
   },
