@@ -39,7 +39,7 @@ export function presentTopic(t: TopicRow, v: TopicView) {
 
 export const presentTopicItem = (t: TopicRow) => ({
   id: t.id, title: t.title, scope: t.scope, nodeId: t.node_id, nodeName: t.node_name, estateName: t.estate_name, origin: t.origin, stage: t.stage,
-  createdAt: new Date(t.created_at).toISOString(), supports: t.supports, threshold: t.support_threshold, hidden: t.hidden_at !== null,
+  createdAt: new Date(t.created_at).toISOString(), updatedAt: new Date(t.updated_at).toISOString(), supports: t.supports, threshold: t.support_threshold, hidden: t.hidden_at !== null,
 });
 
 export const presentEvent = (e: { id: number; action: string; note: string; details: Record<string, unknown>; at: Date; display_name: string | null }) => ({

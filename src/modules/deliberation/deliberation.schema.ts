@@ -61,7 +61,7 @@ export const topicSchema = z.object({
   createdAt: z.string(), updatedAt: z.string(),
 });
 
-export const topicListItem = topicSchema.pick({ id: true, title: true, scope: true, nodeId: true, nodeName: true, estateName: true, origin: true, stage: true, createdAt: true })
+export const topicListItem = topicSchema.pick({ id: true, title: true, scope: true, nodeId: true, nodeName: true, estateName: true, origin: true, stage: true, createdAt: true, updatedAt: true })
   .extend({ supports: z.number(), threshold: z.number(), hidden: z.boolean() });
 
 export const supportResult = z.object({ added: z.boolean(), topic: topicSchema });

@@ -9798,6 +9798,7 @@ export interface paths {
                                 /** @enum {string} */
                                 stage: "collecting" | "deliberating" | "voting" | "decided" | "rejected" | "implementing" | "completed" | "expired" | "merged";
                                 createdAt: string;
+                                updatedAt: string;
                                 supports: number;
                                 threshold: number;
                                 hidden: boolean;

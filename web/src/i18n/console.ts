@@ -112,7 +112,8 @@ export default {
     topics: {
       nav: '议事协商', list: '议事协商', detail: '议题详情',
       hint: '居民提出、大家附议、协商表决、众筹共建的议题。点一行打开。', all: '全部阶段', stageFilter: '阶段', hidden: '已隐藏', empty: '暂时没有议题',
-      col: { title: '议题', place: '地方', stage: '阶段', support: '附议', origin: '来源', created: '提出时间' },
+      raise: { title: '转为议题', topicTitle: '议题标题', scope: '议题范围', grid: '本网格', community: '本社区', threshold: '附议人数', thresholdHint: '0 表示直接进入协商', needTitle: '请写上议题标题', done: '已转为议题', button: '转为议题', linked: '议题：{title}' },
+      col: { title: '议题', place: '地方', stage: '阶段', support: '附议', origin: '来源', created: '提出时间', updated: '最近更新' },
       stage: { collecting: '征集附议', deliberating: '协商中', voting: '表决中', decided: '已决议', rejected: '未通过', implementing: '实施中', completed: '已建成', expired: '已过期', merged: '已合并' },
       scope: { grid: '网格', estate: '小区', community: '社区' },
       origin: { resident: '居民提出', staff: '工作人员提出', group_message: '群消息转来', matter: '事件转来' },
@@ -300,7 +301,8 @@ export default {
     topics: {
       nav: 'Deliberation', list: 'Deliberation', detail: 'Topic',
       hint: 'Topics residents raise, support, deliberate, vote on and build together. Click a row to open it.', all: 'All stages', stageFilter: 'Stage', hidden: 'Hidden', empty: 'No topics yet',
-      col: { title: 'Topic', place: 'Place', stage: 'Stage', support: 'Support', origin: 'Origin', created: 'Raised' },
+      raise: { title: 'Make it a topic', topicTitle: 'Topic title', scope: 'Scope', grid: 'This grid', community: 'This community', threshold: 'Supports needed', thresholdHint: '0 starts discussion at once', needTitle: 'Give the topic a title', done: 'Topic raised', button: 'Make it a topic', linked: 'Topic: {title}' },
+      col: { title: 'Topic', place: 'Place', stage: 'Stage', support: 'Support', origin: 'Origin', created: 'Raised', updated: 'Last change' },
       stage: { collecting: 'Collecting support', deliberating: 'Deliberating', voting: 'Voting', decided: 'Decided', rejected: 'Not passed', implementing: 'Implementing', completed: 'Completed', expired: 'Expired', merged: 'Merged' },
       scope: { grid: 'Grid', estate: 'Estate', community: 'Community' },
       origin: { resident: 'A resident', staff: 'Staff', group_message: 'Group message', matter: 'A matter' },
