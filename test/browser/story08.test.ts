@@ -103,6 +103,12 @@ describe('story 8 in the browser: from a group message to the park built', () =>
     const text = await board.locator('body').innerText();
     expect(text).toContain('李**');
     expect(text).not.toContain('李秀英');
+    // The statistics page counts it for the community: raised, passed, built (solved by deliberation).
+    await desk.goto(`${t.base}/console/stats?nodeId=${t.town.c1.id}`);
+    const row = desk.locator('[data-test=stats-deliberation] .el-table__body tr').first();
+    await row.waitFor();
+    expect(await row.locator('[data-test=delib-raised]').innerText()).toBe('1');
+    expect(await row.locator('[data-test=delib-implemented]').innerText()).toBe('1');
     expect(problems).toEqual([]);
   });
 });

@@ -41,3 +41,8 @@ export const closedMeetingsOf = (db: Kysely<DB>, topicId: number) =>
 /** The names of the register's residents under a place, for masking them in what the board prints. */
 export const residentNamesUnder = async (db: Kysely<DB>, path: string) =>
   (await db.selectFrom('residents as r').innerJoin('nodes as g', 'g.id', 'r.grid_id').select('r.name').distinct().where('g.path', 'like', `${path}%`).execute()).map((r) => r.name);
+
+/** The pledges of many topics in one query, with each one's topic, for the community board's totals. */
+export const pledgeTotalsOf = (db: Kysely<DB>, topicIds: number[]) =>
+  topicIds.length ? db.selectFrom('pledges as p').innerJoin('plan_goals as g', 'g.id', 'p.goal_id').innerJoin('topic_plans as pl', 'pl.id', 'g.plan_id')
+    .select(['pl.topic_id', 'g.kind', 'p.amount', 'p.state', 'p.organisation', 'p.resident_id']).where('pl.topic_id', 'in', topicIds).execute() : Promise.resolve([]);

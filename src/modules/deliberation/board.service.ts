@@ -10,7 +10,7 @@ import { projectDetails, projectOfTopic } from './projects.repository.ts';
 
 const BOARD_TOPICS = 100;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-type Pledge = Awaited<ReturnType<typeof pledgesOfTopic>>[number];
+type Pledge = Pick<Awaited<ReturnType<typeof pledgesOfTopic>>[number], 'kind' | 'amount' | 'state' | 'organisation' | 'resident_id'>;
 
 /**
  * The public notice board (公示栏), per community and per topic: what was raised, decided, funded and built, and the
@@ -28,9 +28,9 @@ export class BoardService {
     if (!c) throw notFound({ en: `Community ${id}`, zh: `社区 ${id}` });
     const rows = await repo.boardTopics(this.deps.db, c.path, BOARD_TOPICS);
     const clean = cleaner(await repo.residentNamesUnder(this.deps.db, c.path));
-    const pledges = await Promise.all(rows.map((t) => pledgesOfTopic(this.deps.db, t.id)));
+    const pledges = await repo.pledgeTotalsOf(this.deps.db, rows.map((t) => t.id));
     const milestones = await repo.milestonesOfProjects(this.deps.db, rows.flatMap((t) => (t.project_id ? [t.project_id] : [])));
-    const topics = rows.map((t, i) => item(clean, t, pledges[i] ?? [], t.project_id ? { status: t.project_status ?? 'running', completed_at: t.project_completed_at, milestones: milestones.filter((m) => m.project_id === t.project_id) } : null));
+    const topics = rows.map((t) => item(clean, t, pledges.filter((p) => p.topic_id === t.id), t.project_id ? { status: t.project_status ?? 'running', completed_at: t.project_completed_at, milestones: milestones.filter((m) => m.project_id === t.project_id) } : null));
     const url = `${this.deps.config.publicUrl}/board/c/${c.id}`;
     return {
       community: { id: c.id, name: c.name, parentName: c.parent_name }, url, qrSvg: await qr(url),

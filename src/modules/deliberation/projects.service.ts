@@ -8,7 +8,8 @@ import type { AppDeps } from '../../deps.ts';
 import { assertOwnUploads } from '../files/files.service.ts';
 import type { MattersService } from '../matters/matters.service.ts';
 import { assertMayOrganise, assertMayUpdateProject, mayOrganise, mayUpdateProject } from './deliberation.policy.ts';
-import { departmentsByIds } from './plans.repository.ts';
+import { nodeById } from './meetings.repository.ts';
+import { departmentsByIds, getPlan } from './plans.repository.ts';
 import * as repo from './projects.repository.ts';
 import type * as s from './projects.schema.ts';
 import { updateTopic } from './topics.repository.ts';
@@ -36,7 +37,7 @@ export class ProjectsService {
       if (noDept.length) throw new AppError('VALIDATION_FAILED', { en: `Departments ${noDept.join(', ')} do not serve this topic's place.`, zh: `部门 ${noDept.join('、')} 不存在或不负责这个议题所在的地方。` }, { departmentIds: noDept });
       const photos = [...new Set(body.photos)];
       await assertOwnUploads(trx, ctx, photos);
-      const plan = t.decided_plan_id ? await trx.selectFrom('topic_plans').select('title').where('id', '=', t.decided_plan_id).executeTakeFirst() : undefined;
+      const plan = t.decided_plan_id ? await getPlan(trx, t.decided_plan_id) : undefined;
       const now = nowOf(ctx);
       const p = await repo.insertProject(trx, { topicId, planId: t.decided_plan_id, title: body.title ?? plan?.title ?? t.title.slice(0, 80), at: now });
       await repo.insertDepartments(trx, p.id, departments);
@@ -88,7 +89,7 @@ export class ProjectsService {
     const topicId = await this.running(ctx, projectId, async (trx, p, t) => {
       assertMayOrganise(ctx.actor, t.node_path);
       const node = body.nodeId ?? t.node_id;
-      const place = await trx.selectFrom('nodes').select('path').where('id', '=', node).executeTakeFirst();
+      const place = await nodeById(trx, node);
       if (!place?.path.startsWith(t.node_path)) throw new AppError('VALIDATION_FAILED', { en: 'The matter must happen inside the topic\'s place.', zh: '派出的事件要在这个议题的范围内。' }, { nodeId: node });
       const m = await this.matters.reportIn(trx, ctx, {
         source: 'deliberation', channel: 'web', title: body.title, description: body.description, categoryCode: body.categoryCode,

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { drawPng } from '../../core/demo/png.ts';
 import type { AppDeps } from '../../deps.ts';
 import { DEMO_PASSWORD } from './demo.loader.ts';
+import { deliberationCast } from './demo.repository.ts';
 
 type Call = <T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, payload?: unknown) => Promise<T>;
 
@@ -41,14 +41,9 @@ export async function loadDemoDeliberation(app: FastifyInstance, deps: AppDeps):
   };
 
   // Community 01, its first grid, its staff and worker, and residents of the register who have accounts there.
-  const community = await deps.db.selectFrom('nodes').select(['id', 'path']).where('level', '=', 'community').orderBy('code').executeTakeFirstOrThrow();
-  const grid = await deps.db.selectFrom('nodes').select(['id', 'path', 'estate_name']).where('level', '=', 'grid').where('path', 'like', `${community.path}%`).orderBy('code').executeTakeFirstOrThrow();
-  const accounts = await deps.db.selectFrom('residents as r').innerJoin('users as u', 'u.id', 'r.user_id').innerJoin('nodes as g', 'g.id', 'r.grid_id')
-    .select(['u.username', 'r.id', 'r.grid_id']).where('g.path', 'like', `${community.path}%`).where('r.status', '=', 'active').where('u.status', '=', 'active')
-    .orderBy(sql`r.grid_id = ${grid.id}`, 'desc').orderBy('r.id').limit(8).execute();
+  const { community, grid, accounts, department: property } = await deliberationCast(deps.db);
   if (accounts.length < 6) throw new Error(`demo deliberation: community 01 has ${accounts.length} resident accounts, 6 needed`);
   const inGrid = accounts.filter((a) => a.grid_id === grid.id);
-  const property = await deps.db.selectFrom('departments').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirst();
 
   const staff = await login('c01_staff1');
   const worker = await login('w01001');

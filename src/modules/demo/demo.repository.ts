@@ -65,3 +65,14 @@ export const matterStatus = async (db: Kysely<DB>, id: number) => (await db.sele
 
 /** How many matters there are of each source and status. */
 export const matterTally = (db: Kysely<DB>) => db.selectFrom('matters').select(['source', 'status', sql<number>`count(*)::int`.as('n')]).groupBy(['source', 'status']).execute();
+
+/** Who deliberates in the demo: community 01, its first grid, up to 8 residents there with accounts (that grid's first) and a department. */
+export async function deliberationCast(db: Kysely<DB>) {
+  const community = await db.selectFrom('nodes').select(['id', 'path']).where('level', '=', 'community').orderBy('code').executeTakeFirstOrThrow();
+  const grid = await db.selectFrom('nodes').select(['id', 'path']).where('level', '=', 'grid').where('path', 'like', `${community.path}%`).orderBy('code').executeTakeFirstOrThrow();
+  const accounts = await db.selectFrom('residents as r').innerJoin('users as u', 'u.id', 'r.user_id').innerJoin('nodes as g', 'g.id', 'r.grid_id')
+    .select(['u.username', 'r.id', 'r.grid_id']).where('g.path', 'like', `${community.path}%`).where('r.status', '=', 'active').where('u.status', '=', 'active')
+    .orderBy(sql`r.grid_id = ${grid.id}`, 'desc').orderBy('r.id').limit(8).execute();
+  const department = await db.selectFrom('departments').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirst();
+  return { community, grid, accounts, department };
+}

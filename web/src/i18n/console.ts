@@ -69,6 +69,7 @@ export default {
       raise: '标为紧急', clear: '取消紧急', raised: '已标为紧急：{kind}', cleared: '已取消紧急', noCategory: '未分类',
     },
     stats: {
+      deliberation: { title: '议事协商（通过议事解决的民生问题 = 已建成）', raised: '提出议题', decided: '表决通过', rejected: '未通过', implemented: '已建成', open: '进行中', participants: '参与居民', participationRate: '参与率', satisfactionRate: '满意率', pledgedYuan: '认捐金额（元）', deliveredYuan: '到位金额（元）', labourHours: '出工（小时）' },
       node: '统计范围', range: '日期', export: '导出 Excel', summary: '汇总', breakdown: '下级', handlers: '承办单位', kinds: { department: '部门', post: '岗位', board: '板块' },
       reported: '上报', due: '应结', closed: '已结', closedOnTime: '按期结案', closureRate: '结案率', onTimeRate: '按期结案率', rated: '评价数', satisfactionRate: '满意率',
       handled: '办结', reworkRate: '返工率', closes: '结案次数', averageHandlingHours: '平均办理时长(时)', suspended: '挂起', extended: '延期', escalated: '上报上级', overdueNow: '当前超期',
@@ -258,6 +259,7 @@ export default {
       raise: 'Mark urgent', clear: 'Clear urgency', raised: 'Marked urgent: {kind}', cleared: 'Urgency cleared', noCategory: 'No category',
     },
     stats: {
+      deliberation: { title: 'Deliberation (built = solved by deliberation)', raised: 'Raised', decided: 'Passed', rejected: 'Not passed', implemented: 'Built', open: 'Open', participants: 'Residents taking part', participationRate: 'Participation', satisfactionRate: 'Satisfaction', pledgedYuan: 'Pledged (yuan)', deliveredYuan: 'Delivered (yuan)', labourHours: 'Labour (hours)' },
       node: 'Node', range: 'Dates', export: 'Export Excel', summary: 'Summary', breakdown: 'By child', handlers: 'Handlers', kinds: { department: 'Departments', post: 'Posts', board: 'Boards' },
       reported: 'Reported', due: 'Due', closed: 'Closed', closedOnTime: 'On time', closureRate: 'Closure rate', onTimeRate: 'On-time rate', rated: 'Rated', satisfactionRate: 'Satisfaction',
       handled: 'Handled', reworkRate: 'Rework rate', closes: 'Closings', averageHandlingHours: 'Avg. hours', suspended: 'Suspended', extended: 'Extended', escalated: 'Escalated', overdueNow: 'Overdue now',
