@@ -15,6 +15,7 @@ import * as publicCodes from './migrations/2026_12_02_0012_public_codes.ts';
 import * as places from './migrations/2026_12_02_0013_places.ts';
 import * as sensingModels from './migrations/2026_12_02_0014_sensing_models.ts';
 import * as deliberation from './migrations/2026_12_02_0015_deliberation.ts';
+import * as checkinTries from './migrations/2026_12_03_0016_checkin_tries.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0013_places': places,
   '2026_12_02_0014_sensing_models': sensingModels,
   '2026_12_02_0015_deliberation': deliberation,
+  '2026_12_03_0016_checkin_tries': checkinTries,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -648,6 +648,8 @@ export interface PledgesTable {
 export interface DeliberationMeetingsTable {
   id: Generated<number>; node_id: number; node_path: string; topic_id: number | null; station_id: number | null; kind: MeetingKind; title: string;
   place: Generated<string>; starts_at: ColumnType<Date, Date | string, Date | string>; state: Generated<MeetingState>; checkin_code: string | null;
+  /** Wrong codes typed against the current check-in code; at MAX_CHECKIN_FAILURES the code is void. */
+  checkin_failures: Generated<number>;
   minutes: Generated<string>; created_by: number | null; opened_at: NullableTimestamp; closed_at: NullableTimestamp; created_at: Timestamp;
 }
 export interface MeetingAttendeesTable {

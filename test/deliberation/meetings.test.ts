@@ -109,4 +109,18 @@ describe('meetings (议事会): stations, the pending-items log, attendance by c
     expect(town.statusCode).toBe(400);
     expect(await meetings()).toBe(before);
   });
+
+  it('voids a check-in code after 30 wrong ones, until the organisers open check-in again', async () => {
+    const m = await staff1.ok<{ id: number }>('POST', '/api/meetings', { nodeId: t.town.g11.id, kind: 'round_table', title: '圆桌会', startsAt: soon() });
+    const { checkin } = await staff1.ok<Opened>('POST', `/api/meetings/${m.id}/open`);
+    const wrong = checkin.code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 30; i++) expect((await resident.raw('POST', `/api/meetings/${m.id}/checkin`, { code: wrong })).json().error.code).toBe('VALIDATION_FAILED');
+    // Even the right code is refused now, saying why; nobody was checked in.
+    const refused = await resident.raw('POST', `/api/meetings/${m.id}/checkin`, { code: checkin.code });
+    expect(refused.json().error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('void') });
+    expect(await attendees(m.id)).toBe(0);
+    const again = await staff1.ok<Opened>('POST', `/api/meetings/${m.id}/open`);
+    await resident.ok('POST', `/api/meetings/${m.id}/checkin`, { code: again.checkin.code });
+    expect(await attendees(m.id)).toBe(1);
+  });
 });

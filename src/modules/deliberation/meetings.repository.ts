@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { AttendanceVia, ItemKind, ItemState, MeetingKind, MeetingState } from '../../core/vocabulary.ts';
 
@@ -43,7 +43,7 @@ export function listMeetings(db: Kysely<DB>, q: { paths: string[]; state?: Meeti
   return query.orderBy('m.starts_at', 'desc').orderBy('m.id', 'desc').limit(q.limit + 1).execute();
 }
 
-export const setMeeting = (db: Kysely<DB>, id: number, v: { state?: MeetingState; checkin_code?: string | null; opened_at?: Date; closed_at?: Date; minutes?: string }) =>
+export const setMeeting = (db: Kysely<DB>, id: number, v: { state?: MeetingState; checkin_code?: string | null; checkin_failures?: number; opened_at?: Date; closed_at?: Date; minutes?: string }) =>
   db.updateTable('deliberation_meetings').set(v).where('id', '=', id).execute();
 
 // ---- agenda ----
@@ -94,3 +94,10 @@ export const userName = (db: Kysely<DB>, id: number) => db.selectFrom('users').s
 export const residentUnder = (db: Kysely<DB>, id: number) =>
   db.selectFrom('residents as r').innerJoin('nodes as g', 'g.id', 'r.grid_id').select(['r.id', 'r.name', 'r.user_id', 'g.path as grid_path'])
     .where('r.id', '=', id).where('r.status', '=', 'active').executeTakeFirst();
+
+/** Counts a wrong check-in code against the meeting, in its own statement; the code is void at `max` wrong ones. */
+export const countWrongCode = (db: Kysely<DB>, id: number, max: number) =>
+  db.updateTable('deliberation_meetings').set((eb) => ({
+    checkin_failures: eb('checkin_failures', '+', 1),
+    checkin_code: sql<string | null>`case when checkin_failures + 1 >= ${max} then null else checkin_code end`,
+  })).where('id', '=', id).where('checkin_code', 'is not', null).execute();

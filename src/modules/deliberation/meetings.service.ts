@@ -20,6 +20,9 @@ const LOG_MEETINGS = new Set(['neighbourhood', 'review']);
 
 const notOpen = () => new AppError('CONFLICT', { en: 'The meeting is not open.', zh: '这个会还没开始或者已经散了。' });
 const wrongCode = () => new AppError('VALIDATION_FAILED', { en: 'The check-in code is wrong.', zh: '签到码不对' });
+const voidCode = () => new AppError('CONFLICT', { en: 'Too many wrong codes: this check-in code is void; ask the staff to start check-in again.', zh: '签到码输错次数太多，已经作废了，请工作人员重新开始签到。' });
+/** Wrong codes a check-in code takes before it is void (six digits are a million guesses; a room types a few wrong). */
+export const MAX_CHECKIN_FAILURES = 30;
 const meetingMissing = (id: number) => notFound({ en: `Meeting ${id}`, zh: `议事会 ${id}` });
 const livesUnder = (r: Residence | null, path: string) => !!r && r.gridPath.startsWith(path);
 
@@ -141,7 +144,7 @@ export class MeetingsService {
     await this.deps.db.transaction().execute(async (trx) => {
       const m = await this.lockedForOrganiser(trx, ctx, id);
       if (m.state === 'closed') throw notOpen();
-      await repo.setMeeting(trx, id, { state: 'open', checkin_code: code, ...(m.opened_at ? {} : { opened_at: nowOf(ctx) }) });
+      await repo.setMeeting(trx, id, { state: 'open', checkin_code: code, checkin_failures: 0, ...(m.opened_at ? {} : { opened_at: nowOf(ctx) }) });
       await appendAudit(trx, ctx, { action: 'meeting.open', subjectType: 'meeting', subjectId: id, details: {} });
     });
     // A phone's camera opens what the code holds: the whole address people outside reach the app at.
@@ -185,6 +188,17 @@ export class MeetingsService {
   }
 
   async checkin(ctx: RequestContext, id: number, body: z.infer<typeof s.checkinBody>) {
+    let wrong = false;
+    try {
+      return await this.checkinOnce(ctx, id, body, () => { wrong = true; });
+    } catch (e) {
+      // The wrong code is counted after the step rolled back, so the count stands.
+      if (wrong) await repo.countWrongCode(this.deps.db, id, MAX_CHECKIN_FAILURES);
+      throw e;
+    }
+  }
+
+  private checkinOnce(ctx: RequestContext, id: number, body: z.infer<typeof s.checkinBody>, onWrong: () => void) {
     return this.attend(ctx, id, async (trx, m) => {
       const staff = mayWorkOn(ctx.actor, m.node_path);
       const residence = staff ? null : await this.topics.residence(ctx, trx);
@@ -193,7 +207,11 @@ export class MeetingsService {
         throw new AppError('NOT_A_VOTER', { en: 'You do not live where this meeting is held.', zh: '你不住在这个议事会的范围内，不能签到。' });
       }
       if (m.state !== 'open') throw notOpen();
-      if (m.checkin_code === null || body.code !== m.checkin_code) throw wrongCode();
+      if (m.checkin_code === null) throw m.checkin_failures >= MAX_CHECKIN_FAILURES ? voidCode() : wrongCode();
+      if (body.code !== m.checkin_code) {
+        onWrong();
+        throw wrongCode();
+      }
       if (residence) return { residentId: residence.residentId, userId: recordedUserId(ctx.actor), name: residence.name, via: body.via };
       const userId = recordedUserId(ctx.actor);
       const user = userId === null ? undefined : await repo.userName(trx, userId);
