@@ -29,6 +29,7 @@ import { visitsModule } from './modules/visits/visits.module.ts';
 import { onlineModule } from './modules/online/online.module.ts';
 import { sensingModule } from './modules/sensing/sensing.module.ts';
 import { deliberationModule } from './modules/deliberation/deliberation.module.ts';
+import { pointsModule } from './modules/points/points.module.ts';
 
 export interface BuildAppOptions {
   /** Off when absent; a level, and a stream for the lines (stdout when absent). */
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const { sensors } = await sensingModule(app, deps);
   await onlineModule(app, deps, matters.matters, sensors);
   await deliberationModule(app, deps, structure, matters.matters);
+  await pointsModule(app, deps);
   await pagesModule(app);
   return app;
 }

@@ -22,6 +22,8 @@ export const errorCatalogue = {
   VOTE_CLOSED: { status: 409, message: 'The vote is not open: it has not started or has already closed.', zh: '表决还没有开始或者已经结束了。' },
   ALREADY_VOTED: { status: 409, message: 'This resident has already voted on this topic; one person, one vote.', zh: '这位居民已经对这个议题投过票了，一人只能投一票。' },
   NOT_A_VOTER: { status: 403, message: 'Only verified residents living in the topic\'s area may do this.', zh: '只有住在议题范围内、已实名登记的居民才能这样做。' },
+  INSUFFICIENT_POINTS: { status: 409, message: 'Not enough points for this.', zh: '积分不够。' },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: 'This request key was already used with a different request.', zh: '这个请求编号已经用在另一笔不同的操作上了。' },
   RETIRED: { status: 409, message: 'The node is retired and cannot be changed.', zh: '这个节点已经撤销，不能再修改。' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The upload is too large.', zh: '上传的文件太大了。' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'That file type is not accepted.', zh: '不支持这种文件类型。' },

@@ -190,3 +190,19 @@ export type ProjectPhotoStage = (typeof PROJECT_PHOTO_STAGES)[number];
 
 /** The brands of grid stations' deliberation rooms (议事品牌) the seeds name; a station may carry its own. */
 export const STATION_BRANDS = ['连心桥', '一家亲', '小院+', '缘心圆', '万有引力'] as const;
+
+// ---- points (德分宝) and the merchant alliance (德商联盟) ----
+/** Ledger accounts: one per resident and per merchant, and the scheme's system accounts. */
+export const POINT_ACCOUNT_KINDS = ['resident', 'merchant', 'issuance', 'expiry', 'settlement'] as const;
+export type PointAccountKind = (typeof POINT_ACCOUNT_KINDS)[number];
+/** System accounts (系统账户): issuance is where earned points come from (its balance is minus everything issued). */
+export const SYSTEM_ACCOUNT_KINDS = ['issuance', 'expiry', 'settlement'] as const;
+/** What a transfer is: earned (积分发放), redeemed at a merchant (兑换), expired (过期), a reversal (冲正), an adjustment. */
+export const TRANSFER_KINDS = ['earn', 'redeem', 'expire', 'reverse', 'adjust'] as const;
+export type TransferKind = (typeof TRANSFER_KINDS)[number];
+/** A transfer is posted at once, or pending (a hold 冻结) until posted, voided or expired. */
+export const TRANSFER_STATES = ['posted', 'pending', 'voided', 'expired'] as const;
+export type TransferState = (typeof TRANSFER_STATES)[number];
+/** The earning rules (积分规则) the scheme knows; their points and caps are data an administrator edits. */
+export const EARN_RULES = ['daily_checkin', 'accepted_report', 'handled_in_group', 'deliberation_vote', 'deliberation_pledge', 'meeting_attendance', 'volunteer_hours'] as const;
+export type EarnRule = (typeof EARN_RULES)[number];

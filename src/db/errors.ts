@@ -22,3 +22,9 @@ export function inputErrorOf(e: unknown): { code: 'VALIDATION_FAILED' | 'CONFLIC
   if (state === '54000') return answer('VALIDATION_FAILED', 'A value in the request is too large.');
   return null;
 }
+
+/** True for PostgreSQL's check_violation (SQLSTATE 23514), of the named constraint when given, on both drivers. */
+export function isCheckViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string } | null;
+  return err?.code === '23514' && (constraint === undefined || err.constraint === constraint);
+}

@@ -16,6 +16,7 @@ import * as places from './migrations/2026_12_02_0013_places.ts';
 import * as sensingModels from './migrations/2026_12_02_0014_sensing_models.ts';
 import * as deliberation from './migrations/2026_12_02_0015_deliberation.ts';
 import * as checkinTries from './migrations/2026_12_03_0016_checkin_tries.ts';
+import * as points from './migrations/2026_12_03_0017_points.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0014_sensing_models': sensingModels,
   '2026_12_02_0015_deliberation': deliberation,
   '2026_12_03_0016_checkin_tries': checkinTries,
+  '2026_12_03_0017_points': points,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,6 +8,7 @@ import type {
   Platform, Role, Satisfaction,
   Approval, AttendanceVia, DecisionType, ItemKind, ItemState, MajorityRule, MeetingKind, MeetingState, PledgeKind, PledgeState, ProjectPhotoStage,
   TopicOrigin, TopicScope, TopicStage, VoteChannel,
+  EarnRule, PointAccountKind, TransferKind, TransferState,
 } from '../core/vocabulary.ts';
 
 /** Timestamps: read as Date, written as Date or ISO string, defaulted by the database. */
@@ -676,6 +677,20 @@ export interface ProjectMilestonesTable {
 export interface ProjectPhotosTable { project_id: number; file_hash: string; stage: ProjectPhotoStage; position: number }
 export interface ProjectMattersTable { project_id: number; matter_id: number }
 
+// ---- points (德分宝) ----
+export interface PointAccountsTable {
+  id: Generated<number>; kind: PointAccountKind; resident_id: number | null; balance: Generated<number>; held: Generated<number>; created_at: Timestamp;
+}
+export interface PointTransfersTable {
+  id: Generated<number>; key: string; body_hash: string; kind: TransferKind; state: TransferState; debit_id: number; credit_id: number; amount: number;
+  rule: EarnRule | null; reverses_id: number | null; expires_at: NullableTimestamp; note: Generated<string>; created_by: number | null;
+  created_at: Timestamp; resolved_at: NullableTimestamp;
+}
+export interface PointEntriesTable { id: Generated<number>; transfer_id: number; account_id: number; delta: number; at: Timestamp }
+export interface PointRulesTable {
+  rule: EarnRule; points: number; daily_cap: Generated<number>; monthly_cap: Generated<number>; active: Generated<boolean>; updated_by: number | null; updated_at: Timestamp;
+}
+
 export interface DB {
   meta: MetaTable;
   nodes: NodesTable;
@@ -746,6 +761,10 @@ export interface DB {
   project_milestones: ProjectMilestonesTable;
   project_photos: ProjectPhotosTable;
   project_matters: ProjectMattersTable;
+  point_accounts: PointAccountsTable;
+  point_transfers: PointTransfersTable;
+  point_entries: PointEntriesTable;
+  point_rules: PointRulesTable;
 }
 
 export type NodeRow = Selectable<NodesTable>;

@@ -72,6 +72,7 @@ const FOREIGN: Record<string, Pick> = {
   meetingId: (g) => [f(g).meeting],
   itemId: (g) => [f(g).agendaItem, f(g).item],
   milestoneId: (g) => [f(g).milestone],
+  rule: () => ['daily_checkin'],
 };
 
 /** A path `{id}` after this collection (or `{code}` after 'collection/{code}') names one of scope B's … */
@@ -175,6 +176,7 @@ const SELF_SERVICE: Record<string, string> = {
   'POST /api/auth/phone/code': 'asking for a sign-in code answers alike for every number (phone-login.service.ts)',
   'POST /api/auth/phone/verify': 'answering a sign-in code is open to whoever holds the phone',
   'POST /api/files': 'any signed-in user uploads a photo (files.policy.ts); reading it back is scoped',
+  'POST /api/points/checkin': 'a verified resident checks in on their own points account only (points.service.ts myResident)',
 };
 
 /** What is legitimately not confined to a scope, with the policy that says so. Keep it short; every line is a hole. */
@@ -207,6 +209,7 @@ const TOWN_WIDE: Record<string, TownWide> = {
   'GET /api/public/board/topics/{id}': {
     reads: CALLERS_ALL, reason: 'the notice board (公示栏) is public by design: a topic\'s plans, masked pledgers and minutes (board.service.ts)',
   },
+  'PUT /api/points/rules/{rule}': { writes: ['admin'], reason: 'the earning rules are the town\'s, kept by administrators (points.policy.ts)' },
   'GET /api/audit': { reads: ['admin'], reason: 'the audit trail is read by administrators, town-wide (audit.policy.ts)' },
 };
 

@@ -14366,6 +14366,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/points/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My points: balance, held, available and the statement, newest first (a verified resident) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            /** @description reserved by codes not yet confirmed (冻结) */
+                            held: number;
+                            available: number;
+                            items: {
+                                id: number;
+                                /** @description points in (+) or out (−) */
+                                delta: number;
+                                at: string;
+                                /** @enum {string} */
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                /** @enum {string|null} */
+                                rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours" | null;
+                                note: string;
+                                /** @description a reversal (冲正) of an earlier transfer */
+                                reversal: boolean;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check in for today (每日签到): the rule's points once a day, within its caps; again the same day answers what it gave */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            /** @description reserved by codes not yet confirmed (冻结) */
+                            held: number;
+                            available: number;
+                            items: {
+                                id: number;
+                                /** @description points in (+) or out (−) */
+                                delta: number;
+                                at: string;
+                                /** @enum {string} */
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                /** @enum {string|null} */
+                                rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours" | null;
+                                note: string;
+                                /** @description a reversal (冲正) of an earlier transfer */
+                                reversal: boolean;
+                            }[];
+                            nextCursor: string | null;
+                            day: string;
+                            /** @description points this check-in gave (0 when already checked in or past a cap) */
+                            granted: number;
+                            already: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The earning rules with their points and caps (centre and community staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours";
+                                points: number;
+                                /** @description per resident per day; 0: none */
+                                dailyCap: number;
+                                monthlyCap: number;
+                                active: boolean;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/rules/{rule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set an earning rule's points, caps and whether it is on (administrators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        points: number;
+                        dailyCap: number;
+                        monthlyCap: number;
+                        active: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours";
+                            points: number;
+                            /** @description per resident per day; 0: none */
+                            dailyCap: number;
+                            monthlyCap: number;
+                            active: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
