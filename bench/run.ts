@@ -1,4 +1,5 @@
 // `npm run bench [-- --engine pglite|postgres] [--json] [--seconds N]`: runs each engine in its own process and prints a table.
+// `npm run bench -- points [--engine …] [--seconds N]` runs only the points ledger bench (bench/points.ts).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -10,10 +11,12 @@ import { withDatabase } from '../test/helpers/engine.ts';
 import { type BenchEngine, type EngineArgs, engineMessageSchema, type EngineResult } from './protocol.ts';
 import { renderTable } from './table.ts';
 import { runIntakeBenches } from './intake.ts';
+import { runPointsBenches } from './points.ts';
 import { renderSensing, runSensingBench, type SensingSpeed } from './sensing.ts';
 import { type FirstStartResult, renderFirstStart, runFirstStartBench } from './firststart.ts';
 
-const { values: opts } = parseArgs({
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     engine: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -24,7 +27,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  console.log('usage: npm run bench -- [--engine pglite|postgres] [--seconds 10] [--history 1000000] [--idle-seconds 60] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
+  console.log('usage: npm run bench -- [points] [--engine pglite|postgres] [--seconds 10] [--history 1000000] [--idle-seconds 60] [--json]\n  BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/postgres');
   process.exit(0);
 }
 if (opts.engine !== undefined && opts.engine !== 'pglite' && opts.engine !== 'postgres') {
@@ -48,6 +51,11 @@ if (!(idleSeconds >= 0 && idleSeconds <= 600)) {
   process.exit(2);
 }
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+if (positionals.length > 0 && positionals.join(' ') !== 'points') {
+  console.error(`the only benchmark to name is points, got ${positionals.join(' ')}`);
+  process.exit(2);
+}
+if (positionals[0] === 'points') process.exit((await runPointsBenches(engines, serverUrl, httpSeconds)) ? 0 : 1);
 
 /** Runs one SQL statement on the server's admin database; rejects fast when the server is down. */
 async function admin(text: string): Promise<pg.QueryResult> {
@@ -141,6 +149,7 @@ try {
   console.error(`[sensing] failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 await runIntakeBenches(engines, serverUrl, httpSeconds);
+if (!(await runPointsBenches(engines, serverUrl, httpSeconds))) failed = true;
 // The embedded default's first start (cluster, town, year) and its idle memory, in a process of its own.
 let firstStart: FirstStartResult | null = null;
 if (engines.includes('pglite')) {

@@ -10,10 +10,12 @@ import type { AppDeps } from './deps.ts';
 import { isEmpty, loadDemoTown } from './modules/demo/demo.loader.ts';
 import { DEMO_CHATTER_JOB, resumeDemoChatter } from './modules/demo/demo.chatter.ts';
 import { loadDemoDeliberation } from './modules/demo/demo.deliberation.ts';
+import { loadDemoPoints } from './modules/demo/demo.points.ts';
 import { loadDemoYear } from './modules/demo/demo.year.ts';
 import { createJobRunner } from './modules/jobs/jobs.setup.ts';
 import { ensureBaseModel } from './modules/sensing/models.service.ts';
 import { ensureWebBuilt } from './build/pages.build.ts';
+import { scheduleLedgerJobs } from './modules/points/ledger.jobs.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -54,6 +56,8 @@ export async function serve(config: Config): Promise<Running> {
   }
   // A demo stream switched off at an earlier start goes on when it is on again.
   await resumeDemoChatter(deps);
+  // The points ledger's nightly reconciliation and monthly lot expiry: each run queues the next; this puts the first.
+  await scheduleLedgerJobs(deps.db, new Date());
   await app.listen({ port: config.port, host: config.host });
   const jobs = createJobRunner(deps, { log: (msg, err) => app.log.error({ err }, msg) });
   // The demo's group messages flow at once, beside the replay below; every other job waits for the replay to end.
@@ -67,6 +71,8 @@ export async function serve(config: Config): Promise<Running> {
     if (stopYear.signal.aborted) return;
     // Then the demo's deliberation, through the API as its people would (a few seconds).
     await loadDemoDeliberation(app, deps).then((d) => app.log.info(d, 'loaded the demo deliberation'), (err) => app.log.error({ err }, 'the demo deliberation did not load; the town is as it was'));
+    // And its points: the merchant alliance of community 01, check-ins, signed-off volunteer hours, a redemption.
+    await loadDemoPoints(app, deps).then((d) => app.log.info(d, 'loaded the demo points'), (err) => app.log.error({ err }, 'the demo points did not load; the town is as it was'));
     if (stopYear.signal.aborted) return;
     jobs.start();
     await chatter?.stop();

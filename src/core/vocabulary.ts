@@ -197,8 +197,8 @@ export const POINT_ACCOUNT_KINDS = ['resident', 'merchant', 'issuance', 'expiry'
 export type PointAccountKind = (typeof POINT_ACCOUNT_KINDS)[number];
 /** System accounts (系统账户): issuance is where earned points come from (its balance is minus everything issued). */
 export const SYSTEM_ACCOUNT_KINDS = ['issuance', 'expiry', 'settlement'] as const;
-/** What a transfer is: earned (积分发放), redeemed at a merchant (兑换), expired (过期), a reversal (冲正), an adjustment. */
-export const TRANSFER_KINDS = ['earn', 'redeem', 'expire', 'reverse', 'adjust'] as const;
+/** What a transfer is: earned (积分发放), redeemed at a merchant (兑换), expired (过期), a reversal (冲正), an adjustment, a merchant's settlement (结算). */
+export const TRANSFER_KINDS = ['earn', 'redeem', 'expire', 'reverse', 'adjust', 'settle'] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 /** A transfer is posted at once, or pending (a hold 冻结) until posted, voided or expired. */
 export const TRANSFER_STATES = ['posted', 'pending', 'voided', 'expired'] as const;
@@ -206,3 +206,22 @@ export type TransferState = (typeof TRANSFER_STATES)[number];
 /** The earning rules (积分规则) the scheme knows; their points and caps are data an administrator edits. */
 export const EARN_RULES = ['daily_checkin', 'accepted_report', 'handled_in_group', 'deliberation_vote', 'deliberation_pledge', 'meeting_attendance', 'volunteer_hours'] as const;
 export type EarnRule = (typeof EARN_RULES)[number];
+
+/** A merchant of the alliance (德商联盟) is active, or suspended (暂停) by the community. */
+export const MERCHANT_STATES = ['active', 'suspended'] as const;
+export type MerchantState = (typeof MERCHANT_STATES)[number];
+/** A redemption code (兑换码) holds points and stock until the merchant confirms (核销) or declines it, or it expires. */
+export const REDEMPTION_STATES = ['pending', 'confirmed', 'declined', 'expired'] as const;
+export type RedemptionState = (typeof REDEMPTION_STATES)[number];
+/** Volunteer hours (志愿服务时长) wait for an approver who signs them off (审核) or turns them down. */
+export const VOLUNTEER_STATES = ['pending', 'approved', 'rejected'] as const;
+export type VolunteerState = (typeof VOLUNTEER_STATES)[number];
+/**
+ * What the scheme flags for review (异常): many redemptions at one merchant by one resident, a keeper redeeming at their
+ * own shop, a resident's or a merchant's daily limit reached, wrong codes typed at a merchant, a failed reconciliation.
+ */
+export const POINT_FLAG_KINDS = ['repeat_merchant', 'self_dealing', 'resident_limit', 'merchant_limit', 'code_guessing', 'reconciliation'] as const;
+export type PointFlagKind = (typeof POINT_FLAG_KINDS)[number];
+/** A flag is open until a reviewer clears it (no problem) or upholds it (a problem, dealt with). */
+export const FLAG_STATES = ['open', 'cleared', 'upheld'] as const;
+export type FlagState = (typeof FLAG_STATES)[number];

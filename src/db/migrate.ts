@@ -17,6 +17,7 @@ import * as sensingModels from './migrations/2026_12_02_0014_sensing_models.ts';
 import * as deliberation from './migrations/2026_12_02_0015_deliberation.ts';
 import * as checkinTries from './migrations/2026_12_03_0016_checkin_tries.ts';
 import * as points from './migrations/2026_12_03_0017_points.ts';
+import * as merchants from './migrations/2026_12_03_0018_merchants.ts';
 
 /** Migrations are listed here explicitly so they work the same under tsx, bundlers and tests. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0015_deliberation': deliberation,
   '2026_12_03_0016_checkin_tries': checkinTries,
   '2026_12_03_0017_points': points,
+  '2026_12_03_0018_merchants': merchants,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,7 +8,7 @@ import type {
   Platform, Role, Satisfaction,
   Approval, AttendanceVia, DecisionType, ItemKind, ItemState, MajorityRule, MeetingKind, MeetingState, PledgeKind, PledgeState, ProjectPhotoStage,
   TopicOrigin, TopicScope, TopicStage, VoteChannel,
-  EarnRule, PointAccountKind, TransferKind, TransferState,
+  EarnRule, FlagState, MerchantState, PointAccountKind, PointFlagKind, RedemptionState, TransferKind, TransferState, VolunteerState,
 } from '../core/vocabulary.ts';
 
 /** Timestamps: read as Date, written as Date or ISO string, defaulted by the database. */
@@ -679,7 +679,7 @@ export interface ProjectMattersTable { project_id: number; matter_id: number }
 
 // ---- points (德分宝) ----
 export interface PointAccountsTable {
-  id: Generated<number>; kind: PointAccountKind; resident_id: number | null; balance: Generated<number>; held: Generated<number>; created_at: Timestamp;
+  id: Generated<number>; kind: PointAccountKind; resident_id: number | null; merchant_id: number | null; balance: Generated<number>; held: Generated<number>; created_at: Timestamp;
 }
 export interface PointTransfersTable {
   id: Generated<number>; key: string; body_hash: string; kind: TransferKind; state: TransferState; debit_id: number; credit_id: number; amount: number;
@@ -689,6 +689,38 @@ export interface PointTransfersTable {
 export interface PointEntriesTable { id: Generated<number>; transfer_id: number; account_id: number; delta: number; at: Timestamp }
 export interface PointRulesTable {
   rule: EarnRule; points: number; daily_cap: Generated<number>; monthly_cap: Generated<number>; active: Generated<boolean>; updated_by: number | null; updated_at: Timestamp;
+}
+export interface MerchantsTable {
+  id: Generated<number>; community_id: number; name: string; address: Generated<string>; description: Generated<string>; opens: Generated<string>; closes: Generated<string>;
+  daily_points_cap: Generated<number>; state: Generated<MerchantState>; state_reason: Generated<string>; created_by: number | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface MerchantKeepersTable { merchant_id: number; user_id: number; created_at: Timestamp }
+export interface MerchantItemsTable {
+  id: Generated<number>; merchant_id: number; name: string; description: Generated<string>; points: number; stock: number | null; active: Generated<boolean>;
+  created_at: Timestamp; updated_at: Timestamp;
+}
+export interface RedemptionsTable {
+  id: Generated<number>; code: string; request_key: string; resident_id: number; merchant_id: number; item_id: number; quantity: number; points: number; transfer_id: number;
+  state: Generated<RedemptionState>; expires_at: ColumnType<Date, Date | string, Date | string>; created_at: Timestamp; resolved_at: NullableTimestamp; resolved_by: number | null;
+  reason: Generated<string>;
+}
+export interface MerchantCodeMissesTable { id: Generated<number>; merchant_id: number; user_id: number | null; at: Timestamp }
+export interface VolunteerHoursTable {
+  id: Generated<number>; resident_id: number; activity: string; served_on: ColumnType<string, string, string>; minutes: number; state: Generated<VolunteerState>;
+  recorded_by: number | null; decided_by: number | null; decided_at: NullableTimestamp; reason: Generated<string>; transfer_id: number | null; created_at: Timestamp;
+}
+export interface PointSchemeTable {
+  id: number; lot_months: number | null; resident_daily_redemptions: Generated<number>; resident_daily_points: Generated<number>; repeat_window_days: Generated<number>;
+  repeat_threshold: Generated<number>; updated_by: number | null; updated_at: Timestamp;
+}
+export interface PointFlagsTable {
+  id: Generated<number>; kind: PointFlagKind; resident_id: number | null; merchant_id: number | null; redemption_id: number | null; dedupe_key: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>; state: Generated<FlagState>; reviewed_by: number | null; reviewed_at: NullableTimestamp;
+  note: Generated<string>; created_at: Timestamp;
+}
+export interface PointReconciliationsTable {
+  id: Generated<number>; ran_at: Timestamp; ok: boolean; accounts: number; total: number; entries_total: number;
+  mismatched: ColumnType<Array<{ id: number; balance: number; entries: number }>, string | undefined, string>;
 }
 
 export interface DB {
@@ -765,6 +797,15 @@ export interface DB {
   point_transfers: PointTransfersTable;
   point_entries: PointEntriesTable;
   point_rules: PointRulesTable;
+  merchants: MerchantsTable;
+  merchant_keepers: MerchantKeepersTable;
+  merchant_items: MerchantItemsTable;
+  redemptions: RedemptionsTable;
+  merchant_code_misses: MerchantCodeMissesTable;
+  volunteer_hours: VolunteerHoursTable;
+  point_scheme: PointSchemeTable;
+  point_flags: PointFlagsTable;
+  point_reconciliations: PointReconciliationsTable;
 }
 
 export type NodeRow = Selectable<NodesTable>;

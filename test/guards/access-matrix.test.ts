@@ -70,7 +70,8 @@ const FOREIGN: Record<string, Pick> = {
   topicId: (g) => [f(g).topic],
   stationId: (g) => [f(g).station],
   meetingId: (g) => [f(g).meeting],
-  itemId: (g) => [f(g).agendaItem, f(g).item],
+  itemId: (g) => [f(g).agendaItem, f(g).item, f(g).merchantItem],
+  communityId: (g) => [f(g).c3.id],
   milestoneId: (g) => [f(g).milestone],
   rule: () => ['daily_checkin'],
 };
@@ -100,6 +101,10 @@ const COLLECTIONS: Record<string, Pick> = {
   meetings: (g) => [f(g).meeting],
   'pending-items': (g) => [f(g).item],
   'grid-stations': (g) => [f(g).station],
+  merchants: (g) => [f(g).merchant],
+  redemptions: (g) => [f(g).redemption],
+  hours: (g) => [f(g).hours],
+  flags: (g) => [f(g).flag],
 };
 
 /**
@@ -210,6 +215,8 @@ const TOWN_WIDE: Record<string, TownWide> = {
     reads: CALLERS_ALL, reason: 'the notice board (公示栏) is public by design: a topic\'s plans, masked pledgers and minutes (board.service.ts)',
   },
   'PUT /api/points/rules/{rule}': { writes: ['admin'], reason: 'the earning rules are the town\'s, kept by administrators (points.policy.ts)' },
+  'PUT /api/points/scheme': { writes: ['admin'], reason: 'the scheme\'s limits and expiry are the town\'s, kept by administrators (points.policy.ts)' },
+  'POST /api/points/reconcile': { writes: ['admin'], reason: 'the ledger\'s proof covers every account; administrators run it (points.policy.ts)' },
   'GET /api/audit': { reads: ['admin'], reason: 'the audit trail is read by administrators, town-wide (audit.policy.ts)' },
 };
 

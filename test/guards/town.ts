@@ -208,6 +208,16 @@ export async function seedGuardTown(t: TestApp) {
   });
   await fStaff.ok('POST', `/api/meetings/${meeting.id}/open`);
   await fStaff.ok('POST', `/api/meetings/${meeting.id}/attendance`, { residentId: f.residents[0] });
+  // Points: a merchant of scope B's community with an item, a code its resident shows, hours recorded, a flag.
+  const merchant = await fStaff.ok<{ id: number }>('POST', '/api/merchants', {
+    communityId: f.c3.id, name: mark('商户'), address: mark('中心湾路'), opens: '00:00', closes: '00:00', keeper: { name: mark('店主'), phone: '13600009999' },
+  });
+  const merchantItem = await fStaff.ok<{ id: number }>('POST', `/api/merchants/${merchant.id}/items`, { name: mark('兑换品'), points: 1, stock: 5 });
+  await fResident.ok('POST', '/api/points/checkin');
+  const redemption = await fResident.ok<{ id: number }>('POST', '/api/points/redemptions', { itemId: merchantItem.id, quantity: 1, key: mark('key-') });
+  const hours = await fWorker.ok<{ id: number }>('POST', '/api/points/hours', { residentId: f.residents[0], activity: mark('志愿'), servedOn: '2026-10-01', minutes: 60 });
+  const flag = await deps.db.insertInto('point_flags').values({ kind: 'repeat_merchant', dedupe_key: mark('flag-'), merchant_id: merchant.id, resident_id: f.residents[0], details: '{}' })
+    .returning('id').executeTakeFirstOrThrow();
   const delivery = await deps.db.insertInto('outbound_deliveries').values({
     target_id: target.id, group_id: group.id, kind: 'matter_outcome', matter_id: m2.id, payload: JSON.stringify({ text: mark('结果') }), status: 'failed', last_error: mark('err'),
   }).returning('id').executeTakeFirstOrThrow();
@@ -233,6 +243,7 @@ export async function seedGuardTown(t: TestApp) {
       topic: topic.id, topicPlan: topicPlan.id, goal: topicPlan.goals[0]?.id ?? 0, comment: comment.id, amendment: amended.amendments[0]?.id ?? 0, pledge: pledge.id,
       decidedTopic: decidedTopic.id, project: project.id, milestone: project.milestones[0]?.id ?? 0,
       station: station.id, meeting: meeting.id, item: item.id, agendaItem: meeting.agenda[0]?.id ?? 0,
+      merchant: merchant.id, merchantItem: merchantItem.id, redemption: redemption.id, hours: hours.id, flag: flag.id,
       notices: notices.map((x) => x.id), roleIds: roleIds.map((x) => x.id), categoryCode,
     },
     own,

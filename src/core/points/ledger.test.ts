@@ -5,6 +5,7 @@ describe('the points ledger rules', () => {
   it('fingerprints a body whatever the order of its keys, and tells different bodies apart', () => {
     expect(bodyHash({ a: 1, b: [1, { c: 2, d: null }] })).toBe(bodyHash({ b: [1, { d: null, c: 2 }], a: 1 }));
     expect(bodyHash({ a: 1 })).not.toBe(bodyHash({ a: 2 }));
+    expect(bodyHash({ until: new Date('2026-12-03T10:00:00Z') })).not.toBe(bodyHash({ until: new Date('2026-12-03T10:05:00Z') }));
     expect(bodyHash({ a: 1, b: undefined })).toBe(bodyHash({ a: 1 }));
   });
 

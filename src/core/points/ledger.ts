@@ -14,6 +14,7 @@ export function bodyHash(body: unknown): string {
 }
 
 function canonical(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -7,6 +7,7 @@ import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts'
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { insertJobOnce } from '../jobs/jobs.repository.ts';
+import { PointsService } from '../points/points.service.ts';
 import { assertMayOrganise, assertResidentOf, livesIn, mayOrganise, type Residence } from './deliberation.policy.ts';
 import type * as s from './deliberation.schema.ts';
 import * as plans from './plans.repository.ts';
@@ -24,7 +25,7 @@ const CHANNEL_ZH = { phone: '在手机上', meeting: '在议事会上', paper: '
  * topic, closing takes the exclusive one, so no vote lands after the count.
  */
 export class DecisionsService {
-  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService) {}
+  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService, private readonly points = new PointsService(deps)) {}
 
   /** Opens the vote: the plans on the table, the rules, the eligible count fixed now; closes itself at closesAt. */
   async open(ctx: RequestContext, id: number, body: z.infer<typeof s.openVoteBody>) {
@@ -126,6 +127,8 @@ export class DecisionsService {
       }, first ? { channel: first.channel, at: new Date(first.at).toISOString() } : undefined);
     }
     await this.topics.record(trx, ctx, t.id, 'vote', '', { channel: how.channel, meetingId: how.meetingId });
+    // Taking part in the decision earns the resident the rule's points, once per topic, with the vote itself.
+    await this.points.earnIn(trx, ctx, 'deliberation_vote', residence.residentId, `vote:${t.id}:${residence.residentId}`);
     return { channel: cast.channel, at: cast.at };
   }
 

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { PointsService } from '../points/points.service.ts';
 import { assertMayOrganise, mayOrganise, mayWorkOn, type Residence } from './deliberation.policy.ts';
 import * as repo from './meetings.repository.ts';
 import type * as s from './meetings.schema.ts';
@@ -32,7 +33,7 @@ const livesUnder = (r: Residence | null, path: string) => !!r && r.gridPath.star
  * minutes. The pending-items log (三事分流工作日志) holds what meetings and staff take on. Every change is audited.
  */
 export class MeetingsService {
-  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService) {}
+  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService, private readonly points = new PointsService(deps)) {}
 
   private async requireNode(id: number, db: Kysely<DB>) {
     const node = await repo.nodeById(db, id);
@@ -176,6 +177,8 @@ export class MeetingsService {
         if (earlier) return { created: false, attendee: earlier };
         const { id: aid } = await repo.insertAttendee(trx, { meeting_id: id, resident_id: w.residentId, user_id: w.userId, name: w.name, via: w.via, recorded_by: recordedUserId(ctx.actor), at: nowOf(ctx) });
         await appendAudit(trx, ctx, { action: 'meeting.attend', subjectType: 'meeting', subjectId: id, details: { attendeeId: aid, residentId: w.residentId, via: w.via } });
+        // A registered resident's attendance earns the rule's points, once per meeting, with the attendance itself.
+        if (w.residentId !== null) await this.points.earnIn(trx, ctx, 'meeting_attendance', w.residentId, `attendance:${id}:${w.residentId}`);
         const row = await repo.findAttendee(trx, id, key);
         if (!row) throw new Error('The attendance just recorded did not load.');
         return { created: true, attendee: row };

@@ -5,6 +5,7 @@ import { nowOf, type RequestContext, recordedUserId } from '../../core/scope.ts'
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { assertOwnUploads } from '../files/files.service.ts';
+import { PointsService } from '../points/points.service.ts';
 import { assertMayOrganise, assertResidentOf, livesIn, mayOrganise, ORGANISER_ROLES, type Residence } from './deliberation.policy.ts';
 import type * as s from './deliberation.schema.ts';
 import * as repo from './plans.repository.ts';
@@ -20,7 +21,7 @@ import type { TopicsService } from './topics.service.ts';
  * pledgers only masked.
  */
 export class PlansService {
-  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService) {}
+  constructor(private readonly deps: AppDeps, private readonly topics: TopicsService, private readonly points = new PointsService(deps)) {}
 
   async list(ctx: RequestContext, topicId: number) {
     await this.topics.readable(ctx, topicId);
@@ -150,6 +151,8 @@ export class PlansService {
       if (p.state !== 'pledged') throw new AppError('CONFLICT', { en: `The pledge is already ${p.state}.`, zh: p.state === 'delivered' ? '这笔认捐已经确认兑现了。' : '这笔认捐已经取消了。' });
       await repo.updatePledge(trx, pledgeId, to === 'delivered' ? { state: 'delivered', confirmed_by: recordedUserId(ctx.actor), confirmed_at: nowOf(ctx) } : { state: 'cancelled' });
       await this.topics.record(trx, ctx, topicId, to === 'delivered' ? 'pledge_delivered' : 'pledge_cancelled', note, { pledgeId });
+      // A resident's pledge earns its points when delivered, not when promised; an organisation's earns nothing.
+      if (to === 'delivered' && p.resident_id !== null) await this.points.earnIn(trx, ctx, 'deliberation_pledge', p.resident_id, `pledge:${pledgeId}`);
     });
     return this.pledgeRow(topicId, pledgeId);
   }

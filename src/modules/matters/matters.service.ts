@@ -13,6 +13,7 @@ import { beijingDay, endOfBeijingDay, startOfBeijingDay } from '../../core/beiji
 import { listCategories } from '../dictionary/dictionary.repository.ts';
 import { assertUploaded } from '../files/files.service.ts';
 import { mayReadResident } from '../people/people.policy.ts';
+import { PointsService } from '../points/points.service.ts';
 import { labelTriageCategory } from '../sensing/labels.service.ts';
 import { placeRef } from '../structure/map.repository.ts';
 import type { StructureService } from '../structure/structure.service.ts';
@@ -27,7 +28,7 @@ const DUPLICATE_HOURS = 72;
 
 /** Intake (信息收集) and triage (研判): matters come in from every source and are registered by the centre. */
 export class MattersService {
-  constructor(private readonly deps: AppDeps, private readonly structure: StructureService) {}
+  constructor(private readonly deps: AppDeps, private readonly structure: StructureService, private readonly points = new PointsService(deps)) {}
 
   async report(ctx: RequestContext, input: ReportInput) {
     return this.deps.db.transaction().execute((trx) => this.reportIn(trx, ctx, input));
@@ -145,8 +146,12 @@ export class MattersService {
           },
           note: body.note ?? null,
           details: { category: category.code, level, owner: owner.id, ...(body.title ? { title: body.title } : {}) },
-          // A matter made from group messages filed under another category teaches the sensor (感知标注).
-          after: (t) => labelTriageCategory(t, ctx, loaded.m.id, category.code),
+          after: async (t, m) => {
+            // A matter made from group messages filed under another category teaches the sensor (感知标注).
+            await labelTriageCategory(t, ctx, loaded.m.id, category.code);
+            // A registered resident's report accepted as a matter (立案) earns its points, once, with the registration.
+            if (m.reporter_resident_id !== null) await this.points.earnIn(t, ctx, 'accepted_report', m.reporter_resident_id, `matter:${m.id}`);
+          },
         };
       }));
   }

@@ -9,6 +9,7 @@ import type { AppDeps } from '../../deps.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { assertUploaded } from '../files/files.service.ts';
 import type { MattersService, ReportInput } from '../matters/matters.service.ts';
+import { PointsService } from '../points/points.service.ts';
 import { getMemberResident, groupByExternal, groupWithGrid, setGroupExternalId } from './groups.repository.ts';
 import { alertUrgent, type IntakeService, linkMembers, publishMessages, type Taken } from './intake.service.ts';
 import { categoryCodeById, labelOfMessage, recordLabel } from '../sensing/labels.repository.ts';
@@ -27,7 +28,8 @@ const OUTCOMES = {
 
 /** What happens to messages once taken in: reading, forwarding, releasing held ones, the outcomes, and the urgency; each decision labels the message. */
 export class MessagesService {
-  constructor(private readonly deps: AppDeps, private readonly intake: IntakeService, private readonly matters: MattersService) {}
+  constructor(private readonly deps: AppDeps, private readonly intake: IntakeService, private readonly matters: MattersService,
+    private readonly points = new PointsService(deps)) {}
 
   /** A grid worker forwards or pastes a message seen on the phone into one of their grid's groups. */
   async forward(ctx: RequestContext, groupId: number, body: z.infer<typeof forwardBody>): Promise<Taken> {
@@ -122,7 +124,10 @@ export class MessagesService {
     });
   }
 
-  /** Settled in the group itself (小事不出群): recorded with a note, counted in the figures. */
+  /**
+   * Settled in the group itself (小事不出群): recorded with a note, counted in the figures; a sender who is a
+   * registered resident earns the rule's points for it, once, in the same transaction.
+   */
   async handledInGroup(ctx: RequestContext, id: number, body: z.infer<typeof handledBody>) {
     assertSignedIn(ctx.actor);
     return this.deps.db.transaction().execute(async (trx) => {
@@ -131,7 +136,10 @@ export class MessagesService {
         messageId: id, text: m.text, actionable: true, urgentKind: m.urgent_kind, categoryCode: m.category_code,
         source: 'handled_in_group', decidedBy: recordedUserId(ctx.actor), decidedAt: nowOf(ctx),
       });
-      return this.settle(trx, ctx, id, { state: 'handled_in_group', handled_note: body.note }, {});
+      const settled = await this.settle(trx, ctx, id, { state: 'handled_in_group', handled_note: body.note }, {});
+      const sender = m.member_id ? await getMemberResident(trx, m.member_id) : undefined;
+      if (sender?.resident_id) await this.points.earnIn(trx, ctx, 'handled_in_group', sender.resident_id, `message:${id}`);
+      return settled;
     });
   }
 

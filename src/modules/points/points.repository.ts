@@ -25,8 +25,8 @@ export async function ensureResidentAccount(db: Kysely<DB>, residentId: number):
   return a;
 }
 
-/** Locks the account row (FOR UPDATE): the caps of one resident's earnings are counted under it. */
-export const lockAccount = (db: Kysely<DB>, id: number) => db.selectFrom('point_accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+/** Locks the account row (FOR NO KEY UPDATE, which lets a new transfer's foreign key to it through): the caps of one resident's earnings are counted under it. */
+export const lockAccount = (db: Kysely<DB>, id: number) => db.selectFrom('point_accounts').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirstOrThrow();
 
 export const insertTransfer = (db: Kysely<DB>, row: {
   key: string; bodyHash: string; kind: TransferKind; state: TransferState; debitId: number; creditId: number; amount: number; rule: EarnRule | null;
@@ -39,7 +39,7 @@ export const insertTransfer = (db: Kysely<DB>, row: {
 
 export const transferById = (db: Kysely<DB>, id: number) => db.selectFrom('point_transfers').selectAll().where('id', '=', id).executeTakeFirst();
 export const transferByKey = (db: Kysely<DB>, key: string) => db.selectFrom('point_transfers').selectAll().where('key', '=', key).executeTakeFirst();
-export const lockTransfer = (db: Kysely<DB>, id: number) => db.selectFrom('point_transfers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockTransfer = (db: Kysely<DB>, id: number) => db.selectFrom('point_transfers').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 export const reversalOf = (db: Kysely<DB>, id: number) => db.selectFrom('point_transfers').select('id').where('reverses_id', '=', id).executeTakeFirst();
 
 export const resolveTransfer = (db: Kysely<DB>, id: number, state: 'posted' | 'voided' | 'expired', at: Date) =>
@@ -102,3 +102,87 @@ export async function reconcile(db: Kysely<DB>) {
 export const residentOfUser = (db: Kysely<DB>, userId: number) =>
   db.selectFrom('residents as r').innerJoin('nodes as g', 'g.id', 'r.grid_id').select(['r.id', 'r.name', 'g.path as grid_path'])
     .where('r.user_id', '=', userId).where('r.status', '=', 'active').orderBy('r.id').executeTakeFirst();
+
+// ---- the scheme (积分方案) ----
+export const scheme = (db: Kysely<DB>) => db.selectFrom('point_scheme').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+export const updateScheme = (db: Kysely<DB>, v: { lot_months: number | null; resident_daily_redemptions: number; resident_daily_points: number; repeat_window_days: number; repeat_threshold: number; updated_by: number | null }) =>
+  db.updateTable('point_scheme').set({ ...v, updated_at: new Date() }).where('id', '=', 1).returningAll().executeTakeFirstOrThrow();
+
+// ---- reconciliation (对账) ----
+export const insertReconciliation = (db: Kysely<DB>, row: { at: Date; ok: boolean; accounts: number; total: number; entriesTotal: number; mismatched: unknown[] }) =>
+  db.insertInto('point_reconciliations').values({
+    ran_at: row.at, ok: row.ok, accounts: row.accounts, total: row.total, entries_total: row.entriesTotal, mismatched: JSON.stringify(row.mismatched),
+  }).returningAll().executeTakeFirstOrThrow();
+export const reconciliations = (db: Kysely<DB>, limit: number) => db.selectFrom('point_reconciliations').selectAll().orderBy('id', 'desc').limit(limit).execute();
+export const accountCount = async (db: Kysely<DB>) => (await db.selectFrom('point_accounts').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+
+// ---- expiry of lots (积分过期) ----
+/** Resident accounts with points earned before the cutoff and a balance left: the candidates for expiry. */
+export const expiryCandidates = (db: Kysely<DB>, cutoff: Date) =>
+  db.selectFrom('point_accounts as a').select(['a.id']).where('a.kind', '=', 'resident').where('a.balance', '>', 0)
+    .where((eb) => eb.exists(eb.selectFrom('point_entries as e').select('e.id').whereRef('e.account_id', '=', 'a.id').where('e.delta', '>', 0).where('e.at', '<', cutoff)))
+    .orderBy('a.id').execute();
+/** An account's movements in time order, for the oldest-first lots. */
+export const movements = (db: Kysely<DB>, accountId: number) =>
+  db.selectFrom('point_entries').select(['at', 'delta']).where('account_id', '=', accountId).orderBy('at').orderBy('id').execute();
+
+// ---- the scheme's figures (积分统计) ----
+/**
+ * Per grid under a path over [from, to): residents with an account (registered), accounts that moved (active), points
+ * earned (earn transfers, less their reversals), points redeemed (confirmed codes), and approved volunteer minutes.
+ */
+export async function figuresByGrid(db: Kysely<DB>, path: string, from: Date, to: Date, fromDay: string, toDay: string) {
+  const rows = await db.selectFrom('nodes as g')
+    .select(['g.id', 'g.path'])
+    .select((eb) => [
+      eb.selectFrom('point_accounts as a').innerJoin('residents as r', 'r.id', 'a.resident_id').select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('r.grid_id', '=', 'g.id').where('a.created_at', '<', to).as('registered'),
+      eb.selectFrom('point_entries as e').innerJoin('point_accounts as a', 'a.id', 'e.account_id').innerJoin('residents as r', 'r.id', 'a.resident_id')
+        .select(sql<number>`count(distinct e.account_id)::int`.as('n')).whereRef('r.grid_id', '=', 'g.id').where('e.at', '>=', from).where('e.at', '<', to).as('active'),
+      eb.selectFrom('point_transfers as t').innerJoin('point_accounts as a', 'a.id', 't.credit_id').innerJoin('residents as r', 'r.id', 'a.resident_id')
+        .select(sql<number>`coalesce(sum(t.amount), 0)::int`.as('n')).whereRef('r.grid_id', '=', 'g.id').where('t.kind', '=', 'earn').where('t.state', '=', 'posted')
+        .where('t.created_at', '>=', from).where('t.created_at', '<', to).as('earned'),
+      eb.selectFrom('point_transfers as t').innerJoin('point_accounts as a', 'a.id', 't.debit_id').innerJoin('residents as r', 'r.id', 'a.resident_id')
+        .innerJoin('point_transfers as o', 'o.id', 't.reverses_id')
+        .select(sql<number>`coalesce(sum(t.amount), 0)::int`.as('n')).whereRef('r.grid_id', '=', 'g.id').where('t.kind', '=', 'reverse').where('o.kind', '=', 'earn')
+        .where('t.created_at', '>=', from).where('t.created_at', '<', to).as('reversed'),
+      eb.selectFrom('redemptions as d').innerJoin('residents as r', 'r.id', 'd.resident_id')
+        .select([sql<number>`coalesce(sum(d.points), 0)::int`.as('n')]).whereRef('r.grid_id', '=', 'g.id').where('d.state', '=', 'confirmed')
+        .where('d.resolved_at', '>=', from).where('d.resolved_at', '<', to).as('redeemed'),
+      eb.selectFrom('redemptions as d').innerJoin('residents as r', 'r.id', 'd.resident_id')
+        .select([sql<number>`count(*)::int`.as('n')]).whereRef('r.grid_id', '=', 'g.id').where('d.state', '=', 'confirmed')
+        .where('d.resolved_at', '>=', from).where('d.resolved_at', '<', to).as('redemptions'),
+      eb.selectFrom('volunteer_hours as h').innerJoin('residents as r', 'r.id', 'h.resident_id')
+        .select(sql<number>`coalesce(sum(h.minutes), 0)::int`.as('n')).whereRef('r.grid_id', '=', 'g.id').where('h.state', '=', 'approved')
+        .where('h.served_on', '>=', fromDay).where('h.served_on', '<', toDay).as('volunteer_minutes'),
+    ])
+    .where('g.level', '=', 'grid').where('g.path', 'like', `${path}%`).orderBy('g.path').execute();
+  return rows.map((r) => ({
+    id: r.id, path: r.path, registered: r.registered ?? 0, active: r.active ?? 0, earned: (r.earned ?? 0) - (r.reversed ?? 0),
+    redeemed: r.redeemed ?? 0, redemptions: r.redemptions ?? 0, volunteerMinutes: r.volunteer_minutes ?? 0,
+  }));
+}
+
+// ---- settlement (结算) ----
+/** Per merchant under a path over [from, to): codes confirmed and their points, points settled, and the balance now. */
+export const settlementRows = (db: Kysely<DB>, path: string, from: Date, to: Date) =>
+  db.selectFrom('merchants as m').innerJoin('nodes as c', 'c.id', 'm.community_id').leftJoin('point_accounts as a', 'a.merchant_id', 'm.id')
+    .select(['m.id', 'm.name', 'm.state', 'c.name as community_name', sql<number>`coalesce(a.balance, 0)`.as('balance')])
+    .select((eb) => [
+      eb.selectFrom('redemptions as d').select(sql<number>`count(*)::int`.as('n')).whereRef('d.merchant_id', '=', 'm.id').where('d.state', '=', 'confirmed')
+        .where('d.resolved_at', '>=', from).where('d.resolved_at', '<', to).as('confirmed'),
+      eb.selectFrom('redemptions as d').select(sql<number>`coalesce(sum(d.points), 0)::int`.as('n')).whereRef('d.merchant_id', '=', 'm.id').where('d.state', '=', 'confirmed')
+        .where('d.resolved_at', '>=', from).where('d.resolved_at', '<', to).as('points'),
+      eb.selectFrom('point_transfers as t').select(sql<number>`coalesce(sum(t.amount), 0)::int`.as('n')).whereRef('t.debit_id', '=', 'a.id').where('t.kind', '=', 'settle')
+        .where('t.created_at', '>=', from).where('t.created_at', '<', to).as('settled'),
+    ])
+    .where('c.path', 'like', `${path}%`).orderBy('c.path').orderBy('m.name').execute();
+
+/** The active administrators' accounts: who hears of a failed reconciliation. */
+export const adminUserIds = async (db: Kysely<DB>): Promise<number[]> =>
+  (await db.selectFrom('role_assignments as ra').innerJoin('users as u', 'u.id', 'ra.user_id').select('u.id').distinct()
+    .where('ra.role', '=', 'admin').where('ra.ended_at', 'is', null).where('u.status', '=', 'active').orderBy('u.id').execute()).map((r) => r.id);
+
+/** A node's active children, by code: the rows of a figures table. */
+export const childrenOf = (db: Kysely<DB>, nodeId: number) =>
+  db.selectFrom('nodes').select(['id', 'name', 'code', 'path', 'level']).where('parent_id', '=', nodeId).where('status', '=', 'active').orderBy('code').execute();

@@ -62,9 +62,11 @@ export class PointsService {
     const t = await this.pendingTransfer(trx, id);
     const at = nowOf(ctx);
     await repo.resolveTransfer(trx, id, 'posted', at);
+    // One pass over both accounts in id order (the held points leave with the balance), so a post never waits
+    // crosswise on a transfer between the same two accounts.
     await this.guard(async () => {
-      await repo.applyDeltas(trx, [{ accountId: t.debit_id, held: -t.amount }]);
-      await this.post(trx, t, at);
+      await repo.applyDeltas(trx, [{ accountId: t.debit_id, held: -t.amount, balance: -t.amount }, { accountId: t.credit_id, balance: t.amount }]);
+      await repo.insertEntries(trx, t.id, [{ accountId: t.debit_id, delta: -t.amount }, { accountId: t.credit_id, delta: t.amount }], at);
     });
     return { ...t, state: 'posted' as const, resolved_at: at };
   }
@@ -103,14 +105,15 @@ export class PointsService {
     const earlier = await repo.transferByKey(trx, key);
     if (earlier) return { transfer: earlier, created: false };
     const account = await repo.ensureResidentAccount(trx, residentId);
-    await repo.lockAccount(trx, account.id);
+    const issuance = await repo.systemAccount(trx, 'issuance');
+    // Both rows locked in id order, as every transfer takes them: the caps are counted under the resident's lock.
+    for (const id of [issuance.id, account.id].sort((a, b) => a - b)) await repo.lockAccount(trx, id);
     const terms = await repo.ruleTerms(trx, rule);
     const now = nowOf(ctx);
     const day = beijingDay(now);
     const earned = await repo.earnedSince(trx, account.id, rule, startOfBeijingDay(day), startOfBeijingDay(`${day.slice(0, 8)}01`));
     const amount = grantable({ rule, points: terms.points, dailyCap: terms.daily_cap, monthlyCap: terms.monthly_cap, active: terms.active }, earned, points ?? terms.points);
     if (amount === 0) return { transfer: null, created: false };
-    const issuance = await repo.systemAccount(trx, 'issuance');
     return this.transferIn(trx, ctx, { key, kind: 'earn', debitId: issuance.id, creditId: account.id, amount, rule }, { rule, residentId, eventRef });
   }
 
@@ -151,16 +154,20 @@ export class PointsService {
   /** The expiry job: holds past their time are released (expired), a batch at a time, each in its own transaction. */
   async expireHolds(ctx: RequestContext, limit = 200) {
     const due = await repo.duePending(this.deps.db, nowOf(ctx), limit);
+    let expired = 0;
     for (const { id } of due) {
       await this.deps.db.transaction().execute(async (trx) => {
         const t = await repo.lockTransfer(trx, id);
-        if (t?.state === 'pending') await this.releaseHold(trx, ctx, id, 'expired');
+        if (t?.state !== 'pending') return;
+        await this.releaseHold(trx, ctx, id, 'expired');
+        expired++;
       });
     }
-    return due.length;
+    return expired;
   }
 
-  private async myResident(ctx: RequestContext) {
+  /** The signed-in user's own resident record: points belong to verified residents only. */
+  async myResident(ctx: RequestContext) {
     if (!ctx.actor) throw new AppError('UNAUTHENTICATED');
     const userId = recordedUserId(ctx.actor);
     const r = userId === null ? undefined : await repo.residentOfUser(this.deps.db, userId);

@@ -14403,7 +14403,7 @@ export interface paths {
                                 delta: number;
                                 at: string;
                                 /** @enum {string} */
-                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust" | "settle";
                                 /** @enum {string|null} */
                                 rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours" | null;
                                 note: string;
@@ -14460,7 +14460,7 @@ export interface paths {
                                 delta: number;
                                 at: string;
                                 /** @enum {string} */
-                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust" | "settle";
                                 /** @enum {string|null} */
                                 rule: "daily_checkin" | "accepted_report" | "handled_in_group" | "deliberation_vote" | "deliberation_pledge" | "meeting_attendance" | "volunteer_hours" | null;
                                 note: string;
@@ -14580,6 +14580,1847 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/shop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop (积分商城): the active merchants of my town, my community's first, with their items (a verified resident) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                address: string;
+                                description: string;
+                                opens: string;
+                                closes: string;
+                                openNow: boolean;
+                                dailyPointsCap: number;
+                                /** @enum {string} */
+                                state: "active" | "suspended";
+                                stateReason: string;
+                                community: {
+                                    id: number;
+                                    name: string;
+                                };
+                                items: {
+                                    id: number;
+                                    name: string;
+                                    description: string;
+                                    points: number;
+                                    /** @description left in stock; null: a service without a count */
+                                    stock: number | null;
+                                    active: boolean;
+                                }[];
+                                /** @description in my own community */
+                                home: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem (兑换): a code that holds the points and the stock for five minutes until the merchant scans it; the same key answers the same code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        itemId: number;
+                        /** @default 1 */
+                        quantity?: number;
+                        /** @description a key the page makes per press (a UUID): a retry answers the first result */
+                        key: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @description shown to the resident while pending; null after */
+                            code: string | null;
+                            /** @description the QR payload while pending */
+                            qr: string | null;
+                            /** @enum {string} */
+                            state: "pending" | "confirmed" | "declined" | "expired";
+                            item: {
+                                id: number;
+                                name: string;
+                            };
+                            merchant: {
+                                id: number;
+                                name: string;
+                                address: string;
+                            };
+                            quantity: number;
+                            points: number;
+                            expiresAt: string;
+                            createdAt: string;
+                            resolvedAt: string | null;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/redemptions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My codes, newest first: pending ones with their digits and QR, and what became of the others */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @description shown to the resident while pending; null after */
+                                code: string | null;
+                                /** @description the QR payload while pending */
+                                qr: string | null;
+                                /** @enum {string} */
+                                state: "pending" | "confirmed" | "declined" | "expired";
+                                item: {
+                                    id: number;
+                                    name: string;
+                                };
+                                merchant: {
+                                    id: number;
+                                    name: string;
+                                    address: string;
+                                };
+                                quantity: number;
+                                points: number;
+                                expiresAt: string;
+                                createdAt: string;
+                                resolvedAt: string | null;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/redemptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take back one of my codes not yet used: the points and the stock are free again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @description shown to the resident while pending; null after */
+                            code: string | null;
+                            /** @description the QR payload while pending */
+                            qr: string | null;
+                            /** @enum {string} */
+                            state: "pending" | "confirmed" | "declined" | "expired";
+                            item: {
+                                id: number;
+                                name: string;
+                            };
+                            merchant: {
+                                id: number;
+                                name: string;
+                                address: string;
+                            };
+                            quantity: number;
+                            points: number;
+                            expiresAt: string;
+                            createdAt: string;
+                            resolvedAt: string | null;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/hours/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My volunteer hours and what they earned */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                resident: {
+                                    id: number;
+                                    /** @description masked for anyone but the resident */
+                                    name: string;
+                                };
+                                grid: string;
+                                activity: string;
+                                servedOn: string;
+                                minutes: number;
+                                /** @enum {string} */
+                                state: "pending" | "approved" | "rejected";
+                                recordedBy: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                reason: string;
+                                /** @description points the approval granted */
+                                points: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchants of my part of the tree (community staff, the centre, administrators) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                address: string;
+                                description: string;
+                                opens: string;
+                                closes: string;
+                                openNow: boolean;
+                                dailyPointsCap: number;
+                                /** @enum {string} */
+                                state: "active" | "suspended";
+                                stateReason: string;
+                                community: {
+                                    id: number;
+                                    name: string;
+                                };
+                                itemCount: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Onboard a merchant (入驻) in a community, with its keeper found or opened by phone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communityId: number;
+                        name: string;
+                        /** @default  */
+                        address?: string;
+                        /** @default  */
+                        description?: string;
+                        /** @default 08:00 */
+                        opens?: string;
+                        /** @default 21:00 */
+                        closes?: string;
+                        /**
+                         * @description points a day the shop may take (0: no cap)
+                         * @default 0
+                         */
+                        dailyPointsCap?: number;
+                        keeper: {
+                            name: string;
+                            phone: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            address: string;
+                            description: string;
+                            opens: string;
+                            closes: string;
+                            openNow: boolean;
+                            dailyPointsCap: number;
+                            /** @enum {string} */
+                            state: "active" | "suspended";
+                            stateReason: string;
+                            community: {
+                                id: number;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                name: string;
+                                description: string;
+                                points: number;
+                                /** @description left in stock; null: a service without a count */
+                                stock: number | null;
+                                active: boolean;
+                            }[];
+                            keepers: {
+                                id: number;
+                                name: string;
+                                /** @description masked */
+                                phone: string | null;
+                                resident: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchants I keep (店主), with their items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                address: string;
+                                description: string;
+                                opens: string;
+                                closes: string;
+                                openNow: boolean;
+                                dailyPointsCap: number;
+                                /** @enum {string} */
+                                state: "active" | "suspended";
+                                stateReason: string;
+                                community: {
+                                    id: number;
+                                    name: string;
+                                };
+                                items: {
+                                    id: number;
+                                    name: string;
+                                    description: string;
+                                    points: number;
+                                    /** @description left in stock; null: a service without a count */
+                                    stock: number | null;
+                                    active: boolean;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A merchant with its keepers (phones masked) and all its items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            address: string;
+                            description: string;
+                            opens: string;
+                            closes: string;
+                            openNow: boolean;
+                            dailyPointsCap: number;
+                            /** @enum {string} */
+                            state: "active" | "suspended";
+                            stateReason: string;
+                            community: {
+                                id: number;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                name: string;
+                                description: string;
+                                points: number;
+                                /** @description left in stock; null: a service without a count */
+                                stock: number | null;
+                                active: boolean;
+                            }[];
+                            keepers: {
+                                id: number;
+                                name: string;
+                                /** @description masked */
+                                phone: string | null;
+                                resident: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a merchant's name, address, hours (keepers or staff) or daily cap (staff) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        address?: string;
+                        description?: string;
+                        opens?: string;
+                        closes?: string;
+                        dailyPointsCap?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            address: string;
+                            description: string;
+                            opens: string;
+                            closes: string;
+                            openNow: boolean;
+                            dailyPointsCap: number;
+                            /** @enum {string} */
+                            state: "active" | "suspended";
+                            stateReason: string;
+                            community: {
+                                id: number;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                name: string;
+                                description: string;
+                                points: number;
+                                /** @description left in stock; null: a service without a count */
+                                stock: number | null;
+                                active: boolean;
+                            }[];
+                            keepers: {
+                                id: number;
+                                name: string;
+                                /** @description masked */
+                                phone: string | null;
+                                resident: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/merchants/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a merchant (暂停): it takes no new codes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            address: string;
+                            description: string;
+                            opens: string;
+                            closes: string;
+                            openNow: boolean;
+                            dailyPointsCap: number;
+                            /** @enum {string} */
+                            state: "active" | "suspended";
+                            stateReason: string;
+                            community: {
+                                id: number;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                name: string;
+                                description: string;
+                                points: number;
+                                /** @description left in stock; null: a service without a count */
+                                stock: number | null;
+                                active: boolean;
+                            }[];
+                            keepers: {
+                                id: number;
+                                name: string;
+                                /** @description masked */
+                                phone: string | null;
+                                resident: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reinstate a suspended merchant (恢复) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            address: string;
+                            description: string;
+                            opens: string;
+                            closes: string;
+                            openNow: boolean;
+                            dailyPointsCap: number;
+                            /** @enum {string} */
+                            state: "active" | "suspended";
+                            stateReason: string;
+                            community: {
+                                id: number;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                name: string;
+                                description: string;
+                                points: number;
+                                /** @description left in stock; null: a service without a count */
+                                stock: number | null;
+                                active: boolean;
+                            }[];
+                            keepers: {
+                                id: number;
+                                name: string;
+                                /** @description masked */
+                                phone: string | null;
+                                resident: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an item or service at a point price, with its stock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default  */
+                        description?: string;
+                        points: number;
+                        /** @default null */
+                        stock?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            description: string;
+                            points: number;
+                            /** @description left in stock; null: a service without a count */
+                            stock: number | null;
+                            active: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an item: price, stock, or take it off the shelf */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    itemId: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @default  */
+                        description?: string;
+                        points?: number;
+                        /** @default null */
+                        stock?: number | null;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            description: string;
+                            points: number;
+                            /** @description left in stock; null: a service without a count */
+                            stock: number | null;
+                            active: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/merchants/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a code at the counter (核销): the held points go to the merchant; a code works once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the eight digits, or the QR's payload as scanned */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            state: "pending" | "confirmed" | "declined" | "expired";
+                            item: {
+                                id: number;
+                                name: string;
+                            };
+                            merchant: {
+                                id: number;
+                                name: string;
+                                address: string;
+                            };
+                            quantity: number;
+                            points: number;
+                            expiresAt: string;
+                            createdAt: string;
+                            resolvedAt: string | null;
+                            reason: string;
+                            /** @description masked name, 王** */
+                            resident: string;
+                            /** @description last four digits */
+                            codeTail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a code at the counter: the points and the stock are free again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the eight digits, or the QR's payload as scanned */
+                        code: string;
+                        /** @default  */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            state: "pending" | "confirmed" | "declined" | "expired";
+                            item: {
+                                id: number;
+                                name: string;
+                            };
+                            merchant: {
+                                id: number;
+                                name: string;
+                                address: string;
+                            };
+                            quantity: number;
+                            points: number;
+                            expiresAt: string;
+                            createdAt: string;
+                            resolvedAt: string | null;
+                            reason: string;
+                            /** @description masked name, 王** */
+                            resident: string;
+                            /** @description last four digits */
+                            codeTail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's codes at the counter (今日核销), names masked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                state: "pending" | "confirmed" | "declined" | "expired";
+                                item: {
+                                    id: number;
+                                    name: string;
+                                };
+                                merchant: {
+                                    id: number;
+                                    name: string;
+                                    address: string;
+                                };
+                                quantity: number;
+                                points: number;
+                                expiresAt: string;
+                                createdAt: string;
+                                resolvedAt: string | null;
+                                reason: string;
+                                /** @description masked name, 王** */
+                                resident: string;
+                                /** @description last four digits */
+                                codeTail: string;
+                            }[];
+                            confirmedPoints: number;
+                            confirmed: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchant's redemption report over a range of days (keepers or staff) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/merchants/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Settle (结算): the merchant's points so far go to the settlement account; the same key settles once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a key the page makes per press (a UUID): a retry answers the first result */
+                        key: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            transferId: number;
+                            points: number;
+                            created: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volunteer hours of my part of the tree, newest first (grid and community staff) */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "approved" | "rejected";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                resident: {
+                                    id: number;
+                                    /** @description masked for anyone but the resident */
+                                    name: string;
+                                };
+                                grid: string;
+                                activity: string;
+                                servedOn: string;
+                                minutes: number;
+                                /** @enum {string} */
+                                state: "pending" | "approved" | "rejected";
+                                recordedBy: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                reason: string;
+                                /** @description points the approval granted */
+                                points: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a resident's volunteer hours (登记志愿时长) for someone else to sign off */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        residentId: number;
+                        activity: string;
+                        /** Format: date */
+                        servedOn: string;
+                        minutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            resident: {
+                                id: number;
+                                /** @description masked for anyone but the resident */
+                                name: string;
+                            };
+                            grid: string;
+                            activity: string;
+                            servedOn: string;
+                            minutes: number;
+                            /** @enum {string} */
+                            state: "pending" | "approved" | "rejected";
+                            recordedBy: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            reason: string;
+                            /** @description points the approval granted */
+                            points: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/hours/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign off volunteer hours (审核通过): the rule's points per hour, once, within its caps; not by who recorded them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            resident: {
+                                id: number;
+                                /** @description masked for anyone but the resident */
+                                name: string;
+                            };
+                            grid: string;
+                            activity: string;
+                            servedOn: string;
+                            minutes: number;
+                            /** @enum {string} */
+                            state: "pending" | "approved" | "rejected";
+                            recordedBy: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            reason: string;
+                            /** @description points the approval granted */
+                            points: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/hours/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn down volunteer hours, with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            resident: {
+                                id: number;
+                                /** @description masked for anyone but the resident */
+                                name: string;
+                            };
+                            grid: string;
+                            activity: string;
+                            servedOn: string;
+                            minutes: number;
+                            /** @enum {string} */
+                            state: "pending" | "approved" | "rejected";
+                            recordedBy: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            reason: string;
+                            /** @description points the approval granted */
+                            points: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scheme's figures of a node over a range (registered, active, earned, redeemed, volunteer hours), per child */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            node: {
+                                id: number;
+                                name: string;
+                                code: string;
+                                level: string;
+                            };
+                            from: string;
+                            to: string;
+                            /** @description residents with a points account */
+                            registered: number;
+                            /** @description accounts that moved in the range */
+                            active: number;
+                            earned: number;
+                            redeemed: number;
+                            redemptions: number;
+                            volunteerHours: number;
+                            children: {
+                                node: {
+                                    id: number;
+                                    name: string;
+                                    code: string;
+                                    level: string;
+                                };
+                                /** @description residents with a points account */
+                                registered: number;
+                                /** @description accounts that moved in the range */
+                                active: number;
+                                earned: number;
+                                redeemed: number;
+                                redemptions: number;
+                                volunteerHours: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/settlement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settlement report (结算表) of the merchants under a node over a range */
+        get: {
+            parameters: {
+                query: {
+                    nodeId: number;
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the scheme flagged for review (异常): open first */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "open" | "cleared" | "upheld";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                kind: "repeat_merchant" | "self_dealing" | "resident_limit" | "merchant_limit" | "code_guessing" | "reconciliation";
+                                /** @enum {string} */
+                                state: "open" | "cleared" | "upheld";
+                                merchant: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                resident: {
+                                    id: number;
+                                    /** @description masked */
+                                    name: string;
+                                } | null;
+                                redemptionId: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                note: string;
+                                createdAt: string;
+                                reviewedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/flags/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a flag: cleared (no problem) or upheld, with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "cleared" | "upheld";
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/scheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scheme's limits and expiry (积分方案) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description points expire this many months after the month they were earned in; null: never */
+                            lotMonths: number | null;
+                            residentDailyRedemptions: number;
+                            residentDailyPoints: number;
+                            repeatWindowDays: number;
+                            repeatThreshold: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the scheme's limits and expiry (administrators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lotMonths: number | null;
+                        residentDailyRedemptions: number;
+                        residentDailyPoints: number;
+                        repeatWindowDays: number;
+                        repeatThreshold: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description points expire this many months after the month they were earned in; null: never */
+                            lotMonths: number | null;
+                            residentDailyRedemptions: number;
+                            residentDailyPoints: number;
+                            repeatWindowDays: number;
+                            repeatThreshold: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last nightly reconciliations (对账): every balance against its entries, the total against zero */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                ranAt: string;
+                                ok: boolean;
+                                accounts: number;
+                                total: number;
+                                entriesTotal: number;
+                                mismatched: {
+                                    id: number;
+                                    balance: number;
+                                    entries: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/points/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the reconciliation now (administrators); a failure raises a flag and notices */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            ranAt: string;
+                            ok: boolean;
+                            accounts: number;
+                            total: number;
+                            entriesTotal: number;
+                            mismatched: {
+                                id: number;
+                                balance: number;
+                                entries: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
