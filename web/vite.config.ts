@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /** Routes the server answers with the app's index.html (see src/modules/pages/pages.routes.ts). */
-export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/board', '/login'];
+export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/board', '/login', '/shop'];
 
 /**
  * Vant's icon font names a fallback copy on a CDN (at.alicdn.com) after the embedded woff2. The pages load nothing

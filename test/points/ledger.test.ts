@@ -89,8 +89,10 @@ describe('the points ledger (德分宝)', () => {
     expect(await proof()).toMatchObject({ mismatched: [], total: 0 });
   });
 
-  it('keeps the rules for administrators to set and the staff to read', async () => {
-    expect((await resident12.raw('GET', '/api/points/rules')).statusCode).toBe(403);
+  it('keeps the rules for administrators to set and everyone signed in to read', async () => {
+    // The rules are the scheme's published terms: a resident reads how to earn; the anonymous read nothing.
+    expect((await resident12.raw('GET', '/api/points/rules')).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/points/rules' })).statusCode).toBe(401);
     expect((await staff.raw('PUT', '/api/points/rules/daily_checkin', { points: 3, dailyCap: 3, monthlyCap: 90, active: true })).statusCode).toBe(403);
     expect((await admin.raw('PUT', '/api/points/rules/daily_checkin', { points: -1, dailyCap: 3, monthlyCap: 90, active: true })).statusCode).toBe(400);
     expect((await admin.raw('PUT', '/api/points/rules/no_such_rule', { points: 1, dailyCap: 0, monthlyCap: 0, active: true })).statusCode).toBe(400);

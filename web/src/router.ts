@@ -3,6 +3,7 @@ import { adminRoutes } from './pages/admin/routes.ts';
 import { boardRoutes } from './pages/board/routes.ts';
 import { consoleRoutes } from './pages/console/routes.ts';
 import { deptRoutes } from './pages/dept/routes.ts';
+import { merchantRoutes } from './pages/merchant/routes.ts';
 import { residentRoutes } from './pages/resident/routes.ts';
 import { screenRoutes } from './pages/screen/routes.ts';
 import { workerRoutes } from './pages/worker/routes.ts';
@@ -11,7 +12,7 @@ import { session } from './shared/session.ts';
 /**
  * One app, five areas, each loaded on demand: /m (grid worker, Vant), /r (resident, Vant), /console (centre,
  * Element Plus; /console/admin for administration), /screen (big screen, ECharts), /dept (departments and
- * joint-duty posts), /board (the public notice board, no sign-in). A route with meta.auth needs a session; meta.roles limits it to those roles.
+ * joint-duty posts), /board (the public notice board, no sign-in), /shop (the merchant's counter, 商户核销). A route with meta.auth needs a session; meta.roles limits it to those roles.
  */
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./pages/Login.vue') },
@@ -22,6 +23,7 @@ const routes: RouteRecordRaw[] = [
   ...screenRoutes,
   ...deptRoutes,
   ...boardRoutes,
+  ...merchantRoutes,
   { path: '/:rest(.*)*', component: () => import('./pages/NotFound.vue') },
 ];
 

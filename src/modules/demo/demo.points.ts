@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { beijingDay } from '../../core/beijing.ts';
 import type { AppDeps } from '../../deps.ts';
 import { DEMO_PASSWORD } from './demo.loader.ts';
 import { deliberationCast } from './demo.repository.ts';
@@ -59,7 +60,7 @@ export async function loadDemoPoints(app: FastifyInstance, deps: AppDeps): Promi
   const residents = await Promise.all(accounts.slice(0, 6).map((a) => login(a.username)));
   for (const r of residents) await r('POST', '/api/points/checkin');
   // 志愿服务: the worker records, the community staff sign off (never the same person).
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = beijingDay(new Date());
   const work = [['帮独居老人买菜、打扫卫生', 120], ['双龙桥下口袋公园义务劳动', 180], ['汛期巡河值守', 240]] as const;
   for (const [i, a] of accounts.slice(0, 3).entries()) {
     const [activity, minutes] = work[i] ?? work[0];

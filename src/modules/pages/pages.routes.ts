@@ -6,7 +6,7 @@ import { WEB_DIST } from '../../build/pages.build.ts';
 import { AppError } from '../../core/errors.ts';
 
 /** Paths the single-page app answers (vue-router takes over in the browser); see web/vite.config.ts. */
-export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/board', '/login'] as const;
+export const APP_PREFIXES = ['/m', '/r', '/console', '/screen', '/dept', '/board', '/login', '/shop'] as const;
 
 /** The static overview at /: links to the areas and the tree with its figures, from the public node API. */
 const overview = readFileSync(new URL('./overview.html', import.meta.url), 'utf8');

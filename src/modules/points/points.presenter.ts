@@ -53,9 +53,9 @@ export const presentCounter = (r: RedemptionRow & { resident_name: string }) => 
   return { ...rest, resident: maskPersonName(r.resident_name), codeTail: r.code.slice(-4) };
 };
 
-/** Volunteer hours: the resident's name masked for staff lists (the resident sees their own in full). */
-export const presentHours = (h: HoursRow, own = false) => ({
-  id: h.id, resident: { id: h.resident_id, name: own ? h.resident_name : maskPersonName(h.resident_name) }, grid: h.grid_name, activity: h.activity,
+/** Volunteer hours, read only by the resident and the staff of their grid (the services scope them): the name in full. */
+export const presentHours = (h: HoursRow) => ({
+  id: h.id, resident: { id: h.resident_id, name: h.resident_name }, grid: h.grid_name, activity: h.activity,
   servedOn: String(h.served_on).slice(0, 10), minutes: h.minutes, state: h.state, recordedBy: h.recorder_name, decidedBy: h.decider_name, decidedAt: iso(h.decided_at),
   reason: h.reason, points: h.points,
 });

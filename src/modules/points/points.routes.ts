@@ -32,7 +32,7 @@ export function pointsRoutes({ points }: PointsServices): FastifyPluginAsyncZod 
     });
 
     app.get('/api/points/rules', {
-      schema: { tags, summary: 'The earning rules with their points and caps (centre and community staff)', response: { 200: s.rulesSchema } },
+      schema: { tags, summary: 'The earning rules with their points and caps (anyone signed in: how to earn)', response: { 200: s.rulesSchema } },
     }, async (req) => ({ items: (await points.rules(req.ctx)).map(presentRule) }));
 
     app.put('/api/points/rules/:rule', {
@@ -65,7 +65,7 @@ export function shopRoutes({ merchants, redemptions, volunteer }: PointsServices
 
     app.get('/api/points/hours/mine', {
       schema: { tags, summary: 'My volunteer hours and what they earned', response: { 200: s.hoursListSchema } },
-    }, async (req) => ({ items: (await volunteer.mine(req.ctx)).map((h) => presentHours(h, true)) }));
+    }, async (req) => ({ items: (await volunteer.mine(req.ctx)).map((h) => presentHours(h)) }));
   };
 }
 
@@ -158,7 +158,7 @@ export function schemeRoutes({ volunteer, reports }: PointsServices): FastifyPlu
     }, async (req) => presentHours(await volunteer.record(req.ctx, req.body)));
 
     app.get('/api/points/hours', {
-      schema: { tags, summary: 'Volunteer hours of my part of the tree, newest first (grid and community staff)', querystring: s.hoursQuery, response: { 200: s.hoursListSchema } },
+      schema: { tags, summary: 'Volunteer hours of my part of the tree, newest first, with the residents\' names for those who sign them off (grid and community staff)', querystring: s.hoursQuery, response: { 200: s.hoursListSchema } },
     }, async (req) => ({ items: (await volunteer.list(req.ctx, req.query)).map((h) => presentHours(h)) }));
 
     app.post('/api/points/hours/:id/approve', {

@@ -88,7 +88,7 @@ export const hoursBody = z.object({
 export const hoursQuery = z.object({ state: z.enum(VOLUNTEER_STATES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const decideBody = z.object({ reason: text(500).default('') });
 export const hoursSchema = z.object({
-  id: z.number(), resident: z.object({ id: z.number(), name: z.string().describe('masked for anyone but the resident') }), grid: z.string(), activity: z.string(), servedOn: z.string(),
+  id: z.number(), resident: z.object({ id: z.number(), name: z.string().describe('in full: the resident and the staff of their grid, who sign the hours off') }), grid: z.string(), activity: z.string(), servedOn: z.string(),
   minutes: z.number(), state: z.enum(VOLUNTEER_STATES), recordedBy: z.string().nullable(), decidedBy: z.string().nullable(), decidedAt: z.string().nullable(), reason: z.string(),
   points: z.number().nullable().describe('points the approval granted'),
 });

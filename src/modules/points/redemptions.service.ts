@@ -42,7 +42,8 @@ export class RedemptionsService {
     if (!item?.active) throw notFound({ en: `Item ${body.itemId}`, zh: `兑换品 ${body.itemId}` });
     const merchant = await shop.merchantById(this.deps.db, item.merchant_id);
     // The alliance is the town's: a resident redeems at the shops of their own town, and sees no other town's item.
-    if (!merchant || !merchant.community_path.startsWith(await shop.townPathOf(this.deps.db, resident.grid_path))) {
+    const town = await shop.townPathOf(this.deps.db, resident.grid_path);
+    if (!merchant?.community_path.startsWith(town)) {
       throw notFound({ en: `Item ${body.itemId}`, zh: `兑换品 ${body.itemId}` });
     }
     const now = nowOf(ctx);

@@ -14490,7 +14490,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The earning rules with their points and caps (centre and community staff) */
+        /** The earning rules with their points and caps (anyone signed in: how to earn) */
         get: {
             parameters: {
                 query?: never;
@@ -14870,7 +14870,7 @@ export interface paths {
                                 id: number;
                                 resident: {
                                     id: number;
-                                    /** @description masked for anyone but the resident */
+                                    /** @description in full: the resident and the staff of their grid, who sign the hours off */
                                     name: string;
                                 };
                                 grid: string;
@@ -15796,7 +15796,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Volunteer hours of my part of the tree, newest first (grid and community staff) */
+        /** Volunteer hours of my part of the tree, newest first, with the residents' names for those who sign them off (grid and community staff) */
         get: {
             parameters: {
                 query?: {
@@ -15820,7 +15820,7 @@ export interface paths {
                                 id: number;
                                 resident: {
                                     id: number;
-                                    /** @description masked for anyone but the resident */
+                                    /** @description in full: the resident and the staff of their grid, who sign the hours off */
                                     name: string;
                                 };
                                 grid: string;
@@ -15872,7 +15872,7 @@ export interface paths {
                             id: number;
                             resident: {
                                 id: number;
-                                /** @description masked for anyone but the resident */
+                                /** @description in full: the resident and the staff of their grid, who sign the hours off */
                                 name: string;
                             };
                             grid: string;
@@ -15936,7 +15936,7 @@ export interface paths {
                             id: number;
                             resident: {
                                 id: number;
-                                /** @description masked for anyone but the resident */
+                                /** @description in full: the resident and the staff of their grid, who sign the hours off */
                                 name: string;
                             };
                             grid: string;
@@ -16000,7 +16000,7 @@ export interface paths {
                             id: number;
                             resident: {
                                 id: number;
-                                /** @description masked for anyone but the resident */
+                                /** @description in full: the resident and the staff of their grid, who sign the hours off */
                                 name: string;
                             };
                             grid: string;

@@ -68,6 +68,60 @@ export default {
       sensed: '识别结果', why: '依据', dismiss: '忽略', dismissTitle: '不是诉求，忽略', dismissReason: '为什么忽略（可选，例如：闲聊、广告）', dismissed: '已忽略',
       raise: '标为紧急', clear: '取消紧急', raised: '已标为紧急：{kind}', cleared: '已取消紧急', noCategory: '未分类',
     },
+    points: {
+      nav: '积分与联盟',
+      tabs: { merchants: '商户', hours: '志愿时长', flags: '异常', rules: '规则与方案', figures: '报表' },
+      merchants: {
+        new: '商户入驻', empty: '还没有联盟商户', name: '商户', nameField: '商户名称', community: '社区', address: '地址', hours: '营业时间', openNow: '营业中', closedNow: '已打烊',
+        state: '状态', stateName: { active: '正常', suspended: '已暂停' }, itemCount: '兑换品', cap: '每日积分上限', noCap: '不限', open: '管理',
+        dialog: '商户入驻', description: '简介', opens: '开门', closes: '打烊', capHint: '0 表示不限', keeper: '店主姓名', keeperPhone: '店主手机',
+        keeperHint: '店主用这个手机号登录；已有账号的会直接关联', saved: '已入驻：{name}',
+      },
+      drawer: {
+        title: '商户：{name}', info: '基本情况', keepers: '店主', resident: '本辖区居民', phone: '手机', noKeepers: '还没有店主',
+        items: '兑换品与服务', itemName: '名称', itemDesc: '说明', points: '积分', stock: '库存', stockNone: '不计数', stockHint: '空着表示服务类、不计库存',
+        active: '上架', addItem: '添加兑换品', add: '添加', itemAdded: '已添加：{name}', itemSaved: '已保存', noItems: '还没有兑换品',
+        suspend: '暂停', reinstate: '恢复', suspendTitle: '暂停商户：{name}', reinstateTitle: '恢复商户：{name}', reason: '原因', reasonRequired: '请写上原因',
+        suspended: '已暂停', reinstated: '已恢复', stateReason: '暂停原因：{r}',
+        settle: '结算', settleConfirm: '把“{name}”到目前为止收到的积分结算到结算账户？', settled: '已结算 {n} 分', settledNone: '没有要结算的积分',
+        report: '兑换明细', download: '下载明细表', edit: '修改资料', saveInfo: '保存资料', infoSaved: '资料已保存',
+      },
+      hours: {
+        state: { pending: '待审核', approved: '已通过', rejected: '未通过' }, all: '全部',
+        resident: '居民', grid: '网格', activity: '服务内容', servedOn: '服务日期', minutes: '时长（分钟）', duration: '时长', recordedBy: '登记人', decidedBy: '审核人',
+        points: '积分', reason: '说明', approve: '通过', reject: '不通过', rejectTitle: '不通过的原因', approved: '已通过，给了 {n} 分', rejected: '已退回',
+        record: '登记志愿时长', recordTitle: '登记志愿时长', save: '登记', recorded: '已登记，请另一位工作人员审核', empty: '没有志愿时长记录',
+        hint: '网格和社区工作人员登记，另一位社区工作人员审核；登记人不能审核自己登记的。', residentId: '居民编号', minutesUnit: '{n} 分钟', hoursUnit: '{n} 小时',
+      },
+      flags: {
+        kind: { repeat_merchant: '反复兑换', self_dealing: '自买自卖', resident_limit: '居民超限', merchant_limit: '商户超限', code_guessing: '猜码', reconciliation: '对账不平' },
+        state: { open: '待处理', cleared: '无问题', upheld: '确有问题' }, all: '全部', kindCol: '类型', stateCol: '状态',
+        merchant: '商户', resident: '居民', details: '详情', createdAt: '发现时间', note: '处理说明', review: '处理', reviewTitle: '处理异常：{kind}',
+        cleared: '无问题', upheld: '确认有问题', done: '已处理', empty: '没有异常', redemption: '兑换单 #{id}',
+        detail: { cap: '商户每日上限', asked: '本次积分', count: '今日已兑次数', points: '今日已兑积分', times: '兑换次数', windowDays: '观察天数', total: '余额合计', mismatched: '不符账户数', reconciliationId: '对账编号', itemId: '兑换品编号', userId: '账号编号' },
+      },
+      rules: {
+        title: '积分规则', name: '规则', points: '积分', dailyCap: '每日上限', monthlyCap: '每月上限', capHint: '0 表示不限', active: '启用', updatedAt: '更新时间',
+        save: '保存', saved: '已保存：{name}', readOnly: '只有管理员才能修改规则和方案，这里只能查看。', on: '启用', off: '停用',
+        rule: {
+          daily_checkin: '每日签到', accepted_report: '上报被受理', handled_in_group: '群内办结', deliberation_vote: '议事投票', deliberation_pledge: '议事认捐',
+          meeting_attendance: '参加议事会', volunteer_hours: '志愿服务（每小时）',
+        },
+      },
+      scheme: {
+        title: '积分方案', lotMonths: '积分有效期（月）', lotHint: '空着表示永不过期', never: '永不过期', residentDailyRedemptions: '居民每天最多兑换（次）',
+        residentDailyPoints: '居民每天最多兑换（分）', repeatWindowDays: '反复兑换观察期（天）', repeatThreshold: '反复兑换提醒（次）', saved: '方案已保存', updatedAt: '更新于 {t}',
+      },
+      recon: {
+        title: '对账记录', ranAt: '对账时间', result: '结果', ok: '平', failed: '不平', accounts: '账户数', total: '余额合计', entriesTotal: '流水合计',
+        mismatched: '不符账户', run: '立即对账', ran: '对账完成：{r}', empty: '还没有对账记录',
+      },
+      figures: {
+        title: '积分（德分宝）', node: '统计范围', range: '日期', registered: '开户居民', active: '活跃账户', earned: '发放积分', redeemed: '兑换积分',
+        redemptions: '兑换次数', volunteerHours: '志愿时长（小时）', settlement: '下载结算表', children: '下级', name: '名称', total: '合计',
+        note: '{from} 至 {to}（北京时间）；“开户居民”是此刻的数，“活跃账户”是这段日期里积分有变动的账户。',
+      },
+    },
     stats: {
       deliberation: { title: '议事协商（通过议事解决的民生问题 = 已建成）', raised: '提出议题', decided: '表决通过', rejected: '未通过', implemented: '已建成', open: '进行中', participants: '参与居民', participationRate: '参与率', satisfactionRate: '满意率', pledgedYuan: '认捐金额（元）', deliveredYuan: '到位金额（元）', labourHours: '出工（小时）' },
       node: '统计范围', range: '日期', export: '导出 Excel', summary: '汇总', breakdown: '下级', handlers: '承办单位', kinds: { department: '部门', post: '岗位', board: '板块' },
@@ -257,6 +311,60 @@ export default {
       groups: 'Groups', covered: 'Grids covered', grids: 'Grids', created: 'Matter {code} created', none: 'No messages waiting',
       sensed: 'Sensed as', why: 'Why', dismiss: 'Dismiss', dismissTitle: 'Not a request: dismiss', dismissReason: 'Why dismiss it (optional, e.g. chatter, an advert)', dismissed: 'Dismissed',
       raise: 'Mark urgent', clear: 'Clear urgency', raised: 'Marked urgent: {kind}', cleared: 'Urgency cleared', noCategory: 'No category',
+    },
+    points: {
+      nav: 'Points & alliance',
+      tabs: { merchants: 'Merchants', hours: 'Volunteer hours', flags: 'Flags', rules: 'Rules & scheme', figures: 'Reports' },
+      merchants: {
+        new: 'Onboard a merchant', empty: 'No merchants yet', name: 'Merchant', nameField: 'Merchant name', community: 'Community', address: 'Address', hours: 'Hours', openNow: 'Open', closedNow: 'Closed',
+        state: 'State', stateName: { active: 'Active', suspended: 'Suspended' }, itemCount: 'Items', cap: 'Daily points cap', noCap: 'None', open: 'Manage',
+        dialog: 'Onboard a merchant', description: 'Description', opens: 'Opens', closes: 'Closes', capHint: '0: no cap', keeper: 'Keeper name', keeperPhone: 'Keeper phone',
+        keeperHint: 'The keeper signs in with this phone; an existing account is linked', saved: 'Onboarded: {name}',
+      },
+      drawer: {
+        title: 'Merchant: {name}', info: 'Details', keepers: 'Keepers', resident: 'Resident here', phone: 'Phone', noKeepers: 'No keepers yet',
+        items: 'Items and services', itemName: 'Name', itemDesc: 'Description', points: 'Points', stock: 'Stock', stockNone: 'Not counted', stockHint: 'Empty: a service without a count',
+        active: 'On sale', addItem: 'Add an item', add: 'Add', itemAdded: 'Added: {name}', itemSaved: 'Saved', noItems: 'No items yet',
+        suspend: 'Suspend', reinstate: 'Reinstate', suspendTitle: 'Suspend {name}', reinstateTitle: 'Reinstate {name}', reason: 'Reason', reasonRequired: 'Write the reason',
+        suspended: 'Suspended', reinstated: 'Reinstated', stateReason: 'Suspended: {r}',
+        settle: 'Settle', settleConfirm: 'Settle the points {name} has taken so far?', settled: 'Settled {n} points', settledNone: 'Nothing to settle',
+        report: 'Redemptions', download: 'Download', edit: 'Edit details', saveInfo: 'Save details', infoSaved: 'Details saved',
+      },
+      hours: {
+        state: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' }, all: 'All',
+        resident: 'Resident', grid: 'Grid', activity: 'Activity', servedOn: 'Served on', minutes: 'Minutes', duration: 'Duration', recordedBy: 'Recorded by', decidedBy: 'Decided by',
+        points: 'Points', reason: 'Note', approve: 'Approve', reject: 'Reject', rejectTitle: 'Why not', approved: 'Approved: {n} points', rejected: 'Rejected',
+        record: 'Record hours', recordTitle: 'Record volunteer hours', save: 'Record', recorded: 'Recorded; another staff member signs it off', empty: 'No volunteer hours',
+        hint: 'Grid and community staff record hours; another community staff member signs them off, never the recorder.', residentId: 'Resident id', minutesUnit: '{n} min', hoursUnit: '{n} h',
+      },
+      flags: {
+        kind: { repeat_merchant: 'Repeat redemptions', self_dealing: 'Self-dealing', resident_limit: 'Resident over limit', merchant_limit: 'Merchant over limit', code_guessing: 'Code guessing', reconciliation: 'Reconciliation' },
+        state: { open: 'Open', cleared: 'Cleared', upheld: 'Upheld' }, all: 'All', kindCol: 'Kind', stateCol: 'State',
+        merchant: 'Merchant', resident: 'Resident', details: 'Details', createdAt: 'Found', note: 'Note', review: 'Review', reviewTitle: 'Review: {kind}',
+        cleared: 'No problem', upheld: 'Uphold', done: 'Reviewed', empty: 'No flags', redemption: 'Redemption #{id}',
+        detail: { cap: 'Merchant daily cap', asked: 'Asked', count: 'Redemptions today', points: 'Points today', times: 'Times', windowDays: 'Window (days)', total: 'Balances', mismatched: 'Mismatched accounts', reconciliationId: 'Reconciliation', itemId: 'Item', userId: 'Account' },
+      },
+      rules: {
+        title: 'Earning rules', name: 'Rule', points: 'Points', dailyCap: 'Daily cap', monthlyCap: 'Monthly cap', capHint: '0: no cap', active: 'On', updatedAt: 'Updated',
+        save: 'Save', saved: 'Saved: {name}', readOnly: 'Only administrators change the rules and the scheme; read only here.', on: 'On', off: 'Off',
+        rule: {
+          daily_checkin: 'Daily check-in', accepted_report: 'Accepted report', handled_in_group: 'Handled in group', deliberation_vote: 'Deliberation vote', deliberation_pledge: 'Deliberation pledge',
+          meeting_attendance: 'Meeting attendance', volunteer_hours: 'Volunteer hours (per hour)',
+        },
+      },
+      scheme: {
+        title: 'Scheme', lotMonths: 'Points expire after (months)', lotHint: 'Empty: never', never: 'Never', residentDailyRedemptions: 'Redemptions a resident a day',
+        residentDailyPoints: 'Points a resident a day', repeatWindowDays: 'Repeat window (days)', repeatThreshold: 'Repeat threshold', saved: 'Scheme saved', updatedAt: 'Updated {t}',
+      },
+      recon: {
+        title: 'Reconciliations', ranAt: 'Ran at', result: 'Result', ok: 'Balanced', failed: 'Off', accounts: 'Accounts', total: 'Balances', entriesTotal: 'Entries',
+        mismatched: 'Mismatched', run: 'Run now', ran: 'Reconciled: {r}', empty: 'No reconciliations yet',
+      },
+      figures: {
+        title: 'Points', node: 'Scope', range: 'Dates', registered: 'Registered', active: 'Active', earned: 'Earned', redeemed: 'Redeemed',
+        redemptions: 'Redemptions', volunteerHours: 'Volunteer hours', settlement: 'Download settlement', children: 'Below', name: 'Name', total: 'Total',
+        note: '{from} to {to} (Beijing time); registered is as of now, active counts accounts that moved in the range.',
+      },
     },
     stats: {
       deliberation: { title: 'Deliberation (built = solved by deliberation)', raised: 'Raised', decided: 'Passed', rejected: 'Not passed', implemented: 'Built', open: 'Open', participants: 'Residents taking part', participationRate: 'Participation', satisfactionRate: 'Satisfaction', pledgedYuan: 'Pledged (yuan)', deliveredYuan: 'Delivered (yuan)', labourHours: 'Labour (hours)' },

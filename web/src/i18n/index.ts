@@ -4,6 +4,7 @@ import board from './board.ts';
 import common from './common.ts';
 import consoleMessages from './console.ts';
 import dept from './dept.ts';
+import merchant from './merchant.ts';
 import places from './places.ts';
 import resident from './resident.ts';
 import screen from './screen.ts';
@@ -14,7 +15,7 @@ type Tree = { [key: string]: string | string[] | Tree };
 export type Messages = Record<Lang, Tree>;
 
 /** Each area owns one message file with the same shape: { 'zh-CN': {...}, en: {...} } under its own key. */
-const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept, places, board };
+const areas: Record<string, Messages> = { common, worker, resident, console: consoleMessages, admin, screen, dept, places, board, merchant };
 const pick = (lang: Lang) => Object.fromEntries(Object.entries(areas).map(([k, m]) => [k, m[lang]]));
 
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('dg.lang');

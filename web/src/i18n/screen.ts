@@ -17,6 +17,7 @@ export default {
       title: '议事协商', thisYear: '今年', raised: '提出议题', decided: '表决通过', implemented: '已建成', participation: '居民参与率', empty: '今年还没有议题',
       stage: { collecting: '征集附议', deliberating: '协商中', voting: '表决中', decided: '已通过', rejected: '未通过', implementing: '实施中', completed: '已建成', expired: '已过期', merged: '已合并' },
     },
+    points: { title: '积分', thisMonth: '本月', registered: '开户居民', active: '活跃账户', earned: '发放积分', redeemed: '兑换积分', volunteerHours: '志愿时长' },
     online: {
       figures: '线上网格 · 今日群消息', latest: '线上网格实时群消息', empty: '暂无需处置的群消息', uncategorised: '待研判',
       messages: '收到', actionable: '需处置', urgent: '紧急', handledInGroup: '群内办结', toMatter: '转为事件',
@@ -39,6 +40,7 @@ export default {
       title: 'Deliberation', thisYear: 'this year', raised: 'Raised', decided: 'Passed', implemented: 'Built', participation: 'Participation', empty: 'No topics this year yet',
       stage: { collecting: 'Collecting', deliberating: 'Deliberating', voting: 'Voting', decided: 'Passed', rejected: 'Not passed', implementing: 'Building', completed: 'Built', expired: 'Expired', merged: 'Merged' },
     },
+    points: { title: 'Points', thisMonth: 'this month', registered: 'Registered', active: 'Active', earned: 'Earned', redeemed: 'Redeemed', volunteerHours: 'Volunteer hours' },
     online: {
       figures: 'Online grid · group messages today', latest: 'Online grid: latest group messages', empty: 'No group messages to act on', uncategorised: 'To triage',
       messages: 'Taken in', actionable: 'Actionable', urgent: 'Urgent', handledInGroup: 'Handled in group', toMatter: 'To matters',

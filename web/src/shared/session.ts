@@ -57,5 +57,7 @@ export function homeOf(m: Me): string {
   if (roles.has('community_staff')) return '/console/';
   if (roles.has('grid_worker') || roles.has('grid_chief') || roles.has('building_head') || roles.has('unit_head')) return '/m/';
   if (roles.has('department_handler') || roles.has('post_handler') || roles.has('board_lead')) return '/dept/';
+  // A shop's keeper with no home in the register works at the counter (商户核销).
+  if (roles.has('merchant') && !roles.has('resident')) return '/shop/';
   return '/r/';
 }

@@ -22,6 +22,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'escalations', component: () => import('./EscalationsPage.vue'), meta: { title: 'console.nav.escalations' } },
       { path: 'messages', component: () => import('./MessagesPage.vue'), meta: { title: 'console.nav.messages' } },
       { path: 'stats', component: () => import('./StatsPage.vue'), meta: { title: 'console.nav.stats' } },
+      { path: 'points', component: () => import('./points/PointsPage.vue'), meta: { title: 'console.points.nav' } },
       { path: 'topics', component: () => import('./TopicsPage.vue'), meta: { title: 'console.topics.list', roles: TOPIC_ROLES } },
       { path: 'topics/:id(\\d+)', component: () => import('./TopicPage.vue'), meta: { title: 'console.topics.detail', roles: TOPIC_ROLES } },
       { path: ':rest(.*)*', component: () => import('../NotFound.vue'), meta: { title: 'common.notFoundPage.title' } },
