@@ -62,6 +62,12 @@ describe('the merchant alliance (德商联盟): codes, counters, limits, hours a
     const shop = await resident.ok<{ items: { id: number; home: boolean; items: Item[] }[] }>('GET', '/api/points/shop');
     expect(shop.items.find((m) => m.id === merchant.id)).toMatchObject({ home: true, items: [{ id: item.id, points: 20, stock: 3 }] });
 
+    // A double press sends one key twice at once: one code.
+    const twice = key();
+    const pressed = await Promise.all([redeem(resident, item.id, 1, twice), redeem(resident, item.id, 1, twice)]);
+    expect(pressed.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(pressed[0]?.json<Code>().id).toBe(pressed[1]?.json<Code>().id);
+    await resident.ok('POST', `/api/points/redemptions/${pressed[0]?.json<Code>().id}/cancel`);
     const k = key();
     const first = await redeem(resident, item.id, 1, k);
     expect(first.statusCode).toBe(200);
@@ -138,8 +144,12 @@ describe('the merchant alliance (德商联盟): codes, counters, limits, hours a
     // A suspended shop takes no new codes; a resident cancels her own code.
     const mine = (await redeem(resident, b.item.id)).json<Code>();
     expect((await resident.ok<Code>('POST', `/api/points/redemptions/${mine.id}/cancel`)).state).toBe('declined');
+    const shown = (await redeem(resident, b.item.id)).json<Code>();
     await staff.ok('POST', `/api/merchants/${b.merchant.id}/suspend`, { reason: '被投诉，暂停核查' });
     expectError(await redeem(resident, b.item.id), 409, 'MERCHANT_UNAVAILABLE');
+    // A suspended shop collects nothing; the code it was shown can still be declined, freeing the points.
+    expectError(await b.keeper.raw('POST', `/api/merchants/${b.merchant.id}/confirm`, { code: shown.code }), 409, 'MERCHANT_UNAVAILABLE');
+    await b.keeper.ok('POST', `/api/merchants/${b.merchant.id}/decline`, { code: shown.code, reason: '暂停期间' });
     expectError(await worker.raw('POST', `/api/merchants/${b.merchant.id}/reinstate`, {}), 403, 'FORBIDDEN');
     await staff.ok('POST', `/api/merchants/${b.merchant.id}/reinstate`, {});
     expect(await balance(resident)).toMatchObject({ ...before, held: 0 });

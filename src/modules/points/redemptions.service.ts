@@ -79,6 +79,11 @@ export class RedemptionsService {
         key: `redeem:${requestKey}`, kind: 'redeem', debitId: account.id, creditId: merchantAccount.id, amount: points, pendingUntil: expiresAt,
         note: `${merchant.name} · ${item.name} ×${body.quantity}`,
       }, fingerprint);
+      // The same press twice at once: the second waited for the first's hold and answers the first's code.
+      if (!hold.created) {
+        const first = await codes.redemptionByKey(trx, requestKey);
+        if (first) return { id: first.id };
+      }
       try {
         await shop.takeStock(trx, item.id, body.quantity);
       } catch (e) {
@@ -171,6 +176,8 @@ export class RedemptionsService {
         await this.release(trx, ctx, pending, 'declined', reason);
         return { id: row.id };
       }
+      // A suspended shop collects nothing until the community reinstates it; its codes can still be declined.
+      if ((await shop.lockMerchant(trx, merchantId))?.state !== 'active') throw new AppError('MERCHANT_UNAVAILABLE', { en: 'This merchant is suspended from the alliance for now.', zh: '这家商户暂停参加联盟了，暂时不能核销。' });
       const r = await codes.redemptionById(trx, row.id);
       if (userId !== null && (await repo.residentOfUser(trx, userId))?.id === row.resident_id) throw new AppError('SELF_DEALING');
       await this.points.postHold(trx, ctx, row.transfer_id);
