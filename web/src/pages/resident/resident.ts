@@ -37,4 +37,3 @@ export function fmtDay(iso: string | null, locale: string): string {
   return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-export const MOBILE = /^1[3-9]\d{9}$/;
