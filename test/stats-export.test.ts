@@ -10,9 +10,11 @@ const beijingDay = (d = new Date()) => new Date(d.getTime() + 8 * 3600_000).toIS
 describe('statistics export (.xlsx)', () => {
   const t = useTestTown({ seed: 'story' });
   const [centre, worker, post, traffic] = t.actors('t_centre', 't_worker11', 't_post', 't_traffic');
-  const today = beijingDay();
+  /** The Beijing day the matters were reported on, taken when they are (a run across midnight keeps to their day). */
+  let today = beijingDay();
 
   beforeAll(async () => {
+    today = beijingDay();
     // Three matters: one closed, one being handled by the post, one still reported.
     const report = (description: string, nodeId: number) => worker.ok<{ id: number }>('POST', '/api/matters', { source: 'patrol', location: { nodeId }, description });
     const a = await report('小区门口路灯坏了好几天，晚上很黑', t.town.g11.id);
