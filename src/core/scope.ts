@@ -1,4 +1,4 @@
-import { AppError, denied } from './errors.ts';
+import { AppError, denied, type Said } from './errors.ts';
 import type { Role } from './vocabulary.ts';
 
 /** One active role of a user, with the tree path of the node it is scoped to. */
@@ -53,7 +53,7 @@ export function prefixesFor(actor: Actor | null, roles: readonly Role[]): string
 }
 
 /** The actor's tree prefixes for `roles`, or a refusal saying who may (401 for the anonymous). */
-export function scopeOrDeny(actor: Actor | null, roles: readonly Role[], why: string): string[] {
+export function scopeOrDeny(actor: Actor | null, roles: readonly Role[], why: string | Said): string[] {
   const prefixes = prefixesFor(actor, roles);
   if (prefixes.length === 0) throw denied(actor, why);
   return prefixes;

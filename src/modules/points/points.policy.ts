@@ -1,5 +1,5 @@
 import { denied, forbidden } from '../../core/errors.ts';
-import { type Actor, holdsAny, holdsOn, prefixesFor } from '../../core/scope.ts';
+import { type Actor, holdsAny, holdsOn, prefixesFor, scopeOrDeny } from '../../core/scope.ts';
 import type { Role } from '../../core/vocabulary.ts';
 
 /**
@@ -29,8 +29,9 @@ export function assertMayManageAlliance(actor: Actor | null, path: string): void
   if (!mayManageAlliance(actor, path)) throw denied(actor, { en: 'Only the staff of this community manage its merchants.', zh: '只有本社区的工作人员才能管理这里的联盟商户。' });
 }
 
-/** The paths whose merchants, flags and figures the actor reads as alliance staff. */
-export const allianceScope = (actor: Actor | null): string[] => prefixesFor(actor, ALLIANCE_STAFF);
+/** The paths whose merchants, flags and figures the actor reads as alliance staff; refused when there are none. */
+export const allianceScope = (actor: Actor | null): string[] =>
+  scopeOrDeny(actor, ALLIANCE_STAFF, { en: 'Only the staff of this community manage its merchants.', zh: '只有本社区的工作人员才能管理这里的联盟商户。' });
 
 export function assertKeeper(actor: Actor | null, keeps: boolean): void {
   if (!keeps) throw denied(actor, { en: 'Only the keepers of this merchant use its counter.', zh: '只有这家商户的店主才能核销。' });

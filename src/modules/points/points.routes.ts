@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { XLSX_MIME } from '../porting/people.workbook.ts';
 import type { MerchantsService } from './merchants.service.ts';
 import {
-  presentCounter, presentFlag, presentHours, presentMerchant, presentMerchantDetail, presentMine, presentReconciliation, presentRedemption, presentRule, presentScheme,
+  presentCounter, presentFlag, presentHours, presentItem, presentMerchant, presentMerchantDetail, presentMine, presentReconciliation, presentRedemption, presentRule, presentScheme,
 } from './points.presenter.ts';
 import * as s from './points.schema.ts';
 import type { PointsService } from './points.service.ts';
@@ -102,17 +102,11 @@ export function merchantRoutes({ merchants, redemptions, reports }: PointsServic
 
     app.post('/api/merchants/:id/items', {
       schema: { tags, summary: 'Add an item or service at a point price, with its stock', params: s.merchantParams, body: s.itemBody, response: { 200: s.itemSchema } },
-    }, async (req) => {
-      const i = await merchants.addItem(req.ctx, req.params.id, req.body);
-      return { id: i.id, name: i.name, description: i.description, points: i.points, stock: i.stock, active: i.active };
-    });
+    }, async (req) => presentItem(await merchants.addItem(req.ctx, req.params.id, req.body)));
 
     app.patch('/api/merchants/:id/items/:itemId', {
       schema: { tags, summary: 'Change an item: price, stock, or take it off the shelf', params: s.itemParams, body: s.itemPatch, response: { 200: s.itemSchema } },
-    }, async (req) => {
-      const i = await merchants.updateItem(req.ctx, req.params.id, req.params.itemId, req.body);
-      return { id: i.id, name: i.name, description: i.description, points: i.points, stock: i.stock, active: i.active };
-    });
+    }, async (req) => presentItem(await merchants.updateItem(req.ctx, req.params.id, req.params.itemId, req.body)));
 
     app.post('/api/merchants/:id/confirm', {
       schema: {
